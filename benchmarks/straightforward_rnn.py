@@ -1,0 +1,41 @@
+"""The baseline: rnn_forward / rnn_backward written one time step at a time, with dicts.
+
+This is the plain reading of the math (the shape of the original assignment's helper module),
+kept as the yardstick for benchmarks/bench_rnn.py and as an oracle for the tests: our
+vectorised utils.rnn must give the same numbers.
+"""
+
+import numpy as np
+
+from utils.rnn import rnn_step_backward, rnn_step_forward
+
+
+def rnn_forward(X, Y, a0, parameters, vocab_size=27):
+    x, a, y_hat = {}, {}, {}
+    a[-1] = np.copy(a0)
+    loss = 0
+    for t in range(len(X)):
+        x[t] = np.zeros((vocab_size, 1))
+        if X[t] is not None:
+            x[t][X[t]] = 1
+        a[t], y_hat[t] = rnn_step_forward(parameters, a[t - 1], x[t])
+        loss -= np.log(y_hat[t][Y[t], 0])
+    return loss, (y_hat, a, x)
+
+
+def rnn_backward(X, Y, parameters, cache):
+    y_hat, a, x = cache
+    Waa, Wax, Wya, b, by = (parameters[k] for k in ("Waa", "Wax", "Wya", "b", "by"))
+    gradients = {
+        "dWax": np.zeros_like(Wax),
+        "dWaa": np.zeros_like(Waa),
+        "dWya": np.zeros_like(Wya),
+        "db": np.zeros_like(b),
+        "dby": np.zeros_like(by),
+        "da_next": np.zeros_like(a[0]),
+    }
+    for t in reversed(range(len(X))):
+        dy = np.copy(y_hat[t])
+        dy[Y[t]] -= 1
+        gradients = rnn_step_backward(dy, gradients, parameters, x[t], a[t], a[t - 1])
+    return gradients, a
