@@ -1,0 +1,47 @@
+"""The reference solution: the instructor's graded cells, run on top of the notebook's setup.
+
+The source notebook is the one copy of the solution. Expected values are computed from it on
+the grading machine, so no expected value depends on another machine's floating point.
+"""
+
+import contextlib
+import io
+import sys
+from functools import lru_cache
+
+import nbformat
+
+from .cells import marker_number, setup_sources
+from .course import COURSE_ROOT, EXERCISES, SOURCE_NOTEBOOK
+
+
+@lru_cache(maxsize=1)
+def _sources():
+    """(setup sources, {exercise name: solution source}) read once from the source notebook."""
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    by_number = {marker_number(c.source): c.source for c in nb.cells if c.cell_type == "code"}
+    solutions = {}
+    for exercise in EXERCISES.values():
+        if exercise.number not in by_number:
+            raise RuntimeError(f"{SOURCE_NOTEBOOK}: no cell marked {exercise.marker} ({exercise.name})")
+        solutions[exercise.name] = by_number[exercise.number]
+    return setup_sources(nb), solutions
+
+
+def solution_namespace(overrides=None):
+    """A fresh namespace holding the setup's names and the four reference functions.
+
+    overrides -- optional {name: object} bound after the setup and before the solutions are
+                 defined, e.g. {"rnn_forward": other_forward} to run the solutions on other helpers
+    """
+    if "utils" not in sys.modules and str(COURSE_ROOT) not in sys.path:
+        sys.path.insert(0, str(COURSE_ROOT))  # the repository's utils, when no notebook's is loaded
+    setup, solutions = _sources()
+    namespace = {"__name__": "reference_solution"}
+    with contextlib.redirect_stdout(io.StringIO()):  # the setup greets the student; not here
+        for source in setup:
+            exec(compile(source, f"<{SOURCE_NOTEBOOK.name}: setup>", "exec"), namespace)
+    namespace.update(overrides or {})
+    for name, source in solutions.items():
+        exec(compile(source, f"<{SOURCE_NOTEBOOK.name}: {name}>", "exec"), namespace)
+    return namespace

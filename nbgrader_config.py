@@ -1,0 +1,33 @@
+"""The nbgrader course: run nbgrader commands from this folder (the repository root)."""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "dinosaur-island"
+c.CourseDirectory.root = here
+
+# release_assignment / collect move files through an exchange folder; keep it inside the
+# course (gitignored) instead of nbgrader's default under /usr/local/share.
+c.Exchange.root = os.path.join(here, "exchange")
+
+# A cell that runs longer than this is interrupted and scores 0. The notebook trains briefly
+# when NBGRADER_EXECUTION is set, and each hidden test cell takes a few seconds.
+c.Execute.timeout = 120
+
+# nbgrader gives 0 to a test cell with any stderr output, so a harmless warning (numpy's,
+# matplotlib's, a student's debug print to stderr) would zero a correct answer. Drop every
+# stderr stream before the cells are scored; errors are still errors.
+c.IgnorePattern.pattern = r"[\s\S]"
+
+# A student who deletes a test cell gets it back (and is graded) instead of "needs manual grading".
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each test cell's output (the hidden cases print what failed and why) but not
+# the hidden test code.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
