@@ -19,6 +19,7 @@ c.Execute.timeout = 120
 # nbgrader gives 0 to a test cell with any stderr output, so a harmless warning (numpy's,
 # matplotlib's, a student's debug print to stderr) would zero a correct answer. Drop every
 # stderr stream before the cells are scored; errors are still errors.
+c.IgnorePattern.enabled = True  # off by default, unlike nbgrader's other preprocessors
 c.IgnorePattern.pattern = r"[\s\S]"
 
 # A student who deletes a test cell gets it back (and is graded) instead of "needs manual grading".

@@ -212,7 +212,7 @@ def _sample_cases():
     return [
         _sample_case("the public example (seed 24, n_a 100)", True, 24, 100, letters, 0),
         _sample_case("n_a 30, another seed", False, 5, 30, letters, 7, scale=0.7),
-        _sample_case("a vocabulary of 9 characters", False, 9, 16, "\nabcdefgh", 2, scale=1.5),
+        _sample_case("a vocabulary of 9 characters", False, 9, 16, "\nabcdefgh", 2, scale=0.5),
         _sample_case("a model that never writes a newline (stop at 50)", False, 21, 10, letters, 4),
     ]
 

@@ -11,6 +11,19 @@ from .grading import reference_deps, run_case, score
 from .cases import CASES
 
 
+def quiet_tracebacks():
+    """Show only the exception line of errors from now on, not the source around it.
+
+    A failing public test in a test cell would otherwise print the cell's lines near the
+    failure, hidden ones included, into the feedback.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.InteractiveTB.set_mode("Minimal")
+
+
 def grade(exercise, fn):
     """Run every case of exercise on fn, print a verdict per case, and return the points."""
     deps = reference_deps(exercise)

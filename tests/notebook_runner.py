@@ -1,0 +1,34 @@
+"""Running notebooks in-process with nbclient, as a student's Jupyter would."""
+
+import os
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(nb, folder, allow_errors=False, env=None, timeout=300):
+    """Run every cell of nb with folder as the working directory; returns the executed notebook.
+
+    env -- extra environment variables for the kernel (on top of this process's, without
+           NBGRADER_EXECUTION unless given)
+    """
+    nb = nbformat.from_dict(nb)
+    kernel_env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    kernel_env.update(env or {})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(folder)}})
+    client.execute(env=kernel_env)
+    return nb
+
+
+def text_of(cell):
+    """Everything a code cell printed or displayed as text, and its error, in one string."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.get("data", {}).get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    return "".join(parts)

@@ -1,0 +1,45 @@
+"""Fake student submissions, built from the release notebook the way a student would edit it."""
+
+import copy
+from functools import lru_cache
+
+import nbformat
+
+from autograder.cells import marker_number
+from autograder.course import EXERCISES, RELEASE_DIR, ASSIGNMENT
+from autograder.reference import _sources
+
+
+@lru_cache(maxsize=1)
+def _release():
+    return nbformat.read(RELEASE_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)
+
+
+def solutions():
+    """{exercise: the instructor's solution cell source}."""
+    return dict(_sources()[1])
+
+
+def release_notebook():
+    """A fresh copy of the release notebook, as a student downloads it."""
+    return copy.deepcopy(_release())
+
+
+def submission(solved=(), replace=None):
+    """The release notebook with the graded cells of `solved` filled in with the solution,
+    and those in `replace` ({exercise: source}) set to the given source."""
+    nb = release_notebook()
+    sources = {name: solutions()[name] for name in solved}
+    sources.update(replace or {})
+    numbers = {EXERCISES[name].number: source for name, source in sources.items()}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and marker_number(cell.source) in numbers:
+            cell.source = numbers[marker_number(cell.source)]
+    return nb
+
+
+def edited(exercise, old, new):
+    """The solution of exercise with `old` replaced by `new` (which must occur in it)."""
+    source = solutions()[exercise]
+    assert old in source, f"{old!r} is not in the {exercise} solution"
+    return source.replace(old, new)

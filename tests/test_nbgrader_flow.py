@@ -1,0 +1,77 @@
+"""Stock nbgrader on this course: generate_assignment, autograde, generate_feedback, export."""
+
+import csv
+import warnings  # noqa: F401 (the noisy submission's source uses it)
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import release
+from autograder.course import ASSIGNMENT, EXERCISES
+from autograder.release import run_nbgrader
+from tests.submissions import edited, solutions, submission
+
+TOTAL = sum(e.points for e in EXERCISES.values())
+NOISY_CLIP = edited("clip", "    return clipped",
+                    "    import sys, warnings\n    warnings.warn('a harmless warning')\n"
+                    "    print('debug', file=sys.stderr)\n    return clipped")
+
+STUDENTS = {
+    "solved": submission(solved=solutions()),
+    "untouched": submission(),
+    "half": submission(solved=("clip", "sample")),
+    "noisy": submission(solved=solutions(), replace={"clip": NOISY_CLIP}),
+}
+EXPECTED = {  # points per exercise
+    "solved": {"clip": 2, "sample": 3, "optimize": 3, "model": 4},
+    "untouched": {"clip": 0, "sample": 0, "optimize": 0, "model": 0},
+    "half": {"clip": 2, "sample": 3, "optimize": 0, "model": 0},
+    "noisy": {"clip": 2, "sample": 3, "optimize": 3, "model": 4},
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    release.generate(root)
+    for student, nb in STUDENTS.items():
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    autograde = run_nbgrader(["autograde", ASSIGNMENT, "--force"], root)
+    feedback = run_nbgrader(["generate_feedback", ASSIGNMENT, "--force"], root)
+    export = run_nbgrader(["export", f"--to={root / 'grades.csv'}"], root)
+    return root, autograde, feedback, export
+
+
+def test_every_command_succeeds(course):
+    _, *steps = course
+    for step in steps:
+        assert step.returncode == 0, step.stdout + step.stderr
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_each_exercise_gets_exactly_its_points(course, student):
+    root = course[0]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        got = {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
+        needs_manual = [g.name for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+                        if g.needs_manual_grade and g.cell_type == "code" and g.name.startswith("test_")]
+    assert got == EXPECTED[student]
+    assert needs_manual == [], "no test cell should need manual grading (harness errors)"
+
+
+def test_export_has_the_totals(course):
+    with open(course[0] / "grades.csv", newline="") as f:
+        rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f)}
+    assert rows == {s: float(sum(p.values())) for s, p in EXPECTED.items()}
+    assert all(float(r) <= TOTAL for r in rows.values())
+
+
+def test_feedback_shows_failures_but_not_hidden_test_code(course):
+    root = course[0]
+    html = (root / "feedback" / "half" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    assert "PASS [hidden]" in html and "NotImplementedError" in html
+    for secret in ("BEGIN HIDDEN TESTS", "autograder.notebook", "grade(&quot;clip&quot;", 'grade("clip"'):
+        assert secret not in html
