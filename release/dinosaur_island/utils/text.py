@@ -25,21 +25,26 @@ def load_corpus(name):
     return path.read_text(encoding="utf-8").lower()
 
 
+class VocabularyError(KeyError):
+    """A failed vocabulary lookup; shown as its message (a plain KeyError would quote it)."""
+
+    def __str__(self):
+        return self.args[0]
+
+
 class CharIndex(dict):
     """char_to_ix: a dict from character to index whose failed lookups say what was expected."""
 
     def __missing__(self, char):
-        shown = "".join(sorted(self)).replace("\n", "\\n")
-        raise KeyError(
-            f"character {char!r} is not in the vocabulary; its {len(self)} characters are {shown!r}"
-        )
+        chars = "".join(sorted(self))
+        raise VocabularyError(f"character {char!r} is not in the vocabulary; its {len(self)} characters are {chars!r}")
 
 
 class IndexChar(dict):
     """ix_to_char: a dict from index to character whose failed lookups say what was expected."""
 
     def __missing__(self, ix):
-        raise KeyError(f"index {ix!r} is outside the vocabulary: expected an int in [0, {len(self)})")
+        raise VocabularyError(f"index {ix!r} is outside the vocabulary: expected an int in [0, {len(self)})")
 
 
 def build_vocabulary(text):
