@@ -80,7 +80,7 @@ def capture(exercise, fn, args, deps=None):
     """
     result, printed = _call(fn, args, deps or {})
     captured = {"result": plain(result), "printed": printed}
-    if exercise in ("clip",):
+    if exercise == "clip":
         captured["gradients_after"] = plain(args["gradients"])
     if exercise in ("sample", "optimize"):
         captured["parameters_after"] = plain(args["parameters"])
