@@ -108,22 +108,14 @@ def _unstack(hidden, output, n_x, names):
     hidden -- (n_x + n_a + 1, n_a), output -- (n_a + 1, n_y), laid out as _stack makes them
     names  -- the five keys, in the order Wax, Waa, Wya, b, by (or dWax, ...)
     """
-    return dict(zip(names, (hidden[:n_x].T, hidden[n_x:-1].T, output[:-1].T, hidden[-1:].T, output[-1:].T)))
+    blocks = hidden[:n_x], hidden[n_x:-1], output[:-1], hidden[-1:], output[-1:]
+    return {name: block.T for name, block in zip(names, blocks)}
 
 
 # (the five parameter arrays, hidden, output) of the latest initialize_parameters: while a
 # parameters dict still holds those very arrays, they are views into hidden and output, which
-# are then current. Identity, not equality, is what proves that.
+# are then current. Identity, not equality, is what proves that (see _unpack).
 _latest_parameters = None
-
-
-def _stacked(Wax, Waa, Wya, b, by):
-    """hidden and output for these parameters, as _stack would make them (without copying when
-    they are the views initialize_parameters made)."""
-    latest = _latest_parameters
-    if latest is not None and all(map(is_, latest[0], (Wax, Waa, Wya, b, by))):
-        return latest[1], latest[2]
-    return _stack(Wax, Waa, Wya, b, by)
 
 
 def rnn_step_forward(parameters, a_prev, x):
@@ -177,33 +169,47 @@ def update_parameters(parameters, gradients, lr):
     return parameters
 
 
-def _unpack(parameters, vocab_size=None):
-    """The five parameters, after checking that their shapes agree (ValueError otherwise)."""
+def _unpack(parameters):
+    """((Wax, Waa, Wya, b, by), stacked) after checking that the shapes agree (ValueError).
+
+    stacked is (hidden, output) when the parameters are the views the latest
+    initialize_parameters made (their shapes are right by construction), None otherwise.
+    """
     try:
-        Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
-        b, by = parameters["b"], parameters["by"]
+        five = tuple(map(parameters.__getitem__, PARAMETER_NAMES))
+    except (KeyError, TypeError, AttributeError):
+        _explain_parameters(parameters)
+    latest = _latest_parameters
+    if latest is not None and all(map(is_, latest[0], five)):
+        return five, latest[1:]
+    Wax, Waa, Wya, b, by = five
+    try:
         (n_a, n_x), (n_y, n_a_y) = Wax.shape, Wya.shape
-        shapes_agree = (Waa.shape, n_a_y, b.shape, by.shape) == ((n_a, n_a), n_a, (n_a, 1), (n_y, 1))
-    except (KeyError, TypeError, AttributeError, ValueError):
+        shapes = Waa.shape, n_a_y, b.shape, by.shape
+        shapes_agree = shapes == ((n_a, n_a), n_a, (n_a, 1), (n_y, 1))
+    except (AttributeError, ValueError):
         shapes_agree = False
     if not shapes_agree:
         _explain_parameters(parameters)
-    if vocab_size is not None and vocab_size != n_x:
-        raise ValueError(f"vocab_size is {vocab_size} but Wax has {n_x} columns; they must agree")
-    return Wax, Waa, Wya, b, by
+    return five, None
 
 
 def _explain_parameters(parameters):
     """Raise the ValueError that says what is wrong with parameters (once _unpack found out)."""
     missing = [k for k in PARAMETER_NAMES if k not in parameters]
     if missing:
-        raise ValueError(f"parameters is missing {missing}; expected the keys {list(PARAMETER_NAMES)}")
+        raise ValueError(
+            f"parameters is missing {missing}; expected the keys {list(PARAMETER_NAMES)}"
+        )
     for name in ("Wax", "Wya"):
         if np.ndim(parameters[name]) != 2:
-            raise ValueError(f"parameters['{name}'] must be a 2-D array; got {parameters[name]!r:.80}")
+            raise ValueError(
+                f"parameters['{name}'] must be a 2-D array; got {parameters[name]!r:.80}"
+            )
     wax_shape, wya_shape = np.shape(parameters["Wax"]), np.shape(parameters["Wya"])
     n_a, n_y = wax_shape[0], wya_shape[0]
-    for name, shape in (("Waa", (n_a, n_a)), ("Wya", (n_y, n_a)), ("b", (n_a, 1)), ("by", (n_y, 1))):
+    expected = {"Waa": (n_a, n_a), "Wya": (n_y, n_a), "b": (n_a, 1), "by": (n_y, 1)}
+    for name, shape in expected.items():
         if np.shape(parameters[name]) != shape:
             raise ValueError(
                 f"parameters['{name}'] has shape {np.shape(parameters[name])}; with Wax of shape "
@@ -241,13 +247,18 @@ def _index_error(name, indices, size, none_allowed=False):
         if not (none_allowed and ix is None) and not (_is_int(ix) and 0 <= ix < size)
     )
     expected = f"ints in [0, {size})" + (" or None" if none_allowed else "")
-    return ValueError(f"{name}[{t}] is {bad!r}, which is not a character index: expected {expected}")
+    return ValueError(
+        f"{name}[{t}] is {bad!r}, which is not a character index: expected {expected}"
+    )
 
 
 def _check_lengths(X, Y):
     """ValueError unless X and Y have the same number of steps, at least one."""
     if not 0 < len(X) == len(Y):
-        raise ValueError(f"X has {len(X)} steps and Y has {len(Y)}; they must have the same length, at least 1")
+        raise ValueError(
+            f"X has {len(X)} steps and Y has {len(Y)}; "
+            "they must have the same length, at least 1"
+        )
 
 
 # What the latest rnn_forward handed out: (y_hat views, a views, x views, Y_hat, B). The
@@ -269,8 +280,10 @@ def rnn_forward(X, Y, a0, parameters, vocab_size=None):
                  a[t] (n_a, 1) for t in -1..T-1 (a[-1] is a copy of a0), x[t] (n_x, 1)
     """
     global _latest_forward
-    Wax, Waa, Wya, b, by = _unpack(parameters, vocab_size)
+    (Wax, Waa, Wya, b, by), stacked = _unpack(parameters)
     (n_a, n_x), n_y, T = Wax.shape, Wya.shape[0], len(X)
+    if vocab_size is not None and vocab_size != n_x:
+        raise ValueError(f"vocab_size is {vocab_size} but Wax has {n_x} columns; they must agree")
     _check_lengths(X, Y)
     steps = np.arange(T)
     # Usually X[0] alone is None (the zero input): then steps first..T-1 have a one-hot input.
@@ -288,7 +301,7 @@ def rnn_forward(X, Y, a0, parameters, vocab_size=None):
     a0 = np.asarray(a0)
     if a0.shape != (n_a, 1):
         raise ValueError(f"a0 has shape {a0.shape}; expected ({n_a}, 1)")
-    hidden, output = _stacked(Wax, Waa, Wya, b, by)
+    hidden, output = stacked or _stack(Wax, Waa, Wya, b, by)
 
     # Row t of B is [x_t | a_{t-1} | 1]: its product with hidden is Wax x_t + Waa a_{t-1} + b,
     # and a_t goes into the next row, so a step is two numpy calls (product, tanh). Then
@@ -306,13 +319,16 @@ def rnn_forward(X, Y, a0, parameters, vocab_size=None):
     Y_hat -= np.maximum.reduce(Y_hat, 1, keepdims=True)
     np.exp(Y_hat, Y_hat)
     Y_hat /= np.add.reduce(Y_hat, 1, keepdims=True)
-    loss = -np.add.reduce(np.log(Y_hat[steps, Y_ix]))
+    # Summed left to right by Python, as the original's loop does (and faster than numpy here).
+    loss = -sum(np.log(Y_hat[steps, Y_ix]).tolist())
 
     # The dicts hold (n, 1) views of the rows. rnn_backward uses the arrays behind them while
     # the dicts still hold exactly these views (changes made in place are in the arrays too).
-    y_hat_views, a_views, x_views = list(Y_hat[:, :, None]), list(B[:, n_x:-1, None]), list(B[:T, :n_x, None])
+    y_hat_views = list(Y_hat[:, :, None])
+    a_views = list(B[:, n_x:-1, None])
+    x_views = list(B[:T, :n_x, None])
     _latest_forward = (y_hat_views, a_views, x_views, Y_hat, B)
-    return float(loss), (
+    return loss, (
         dict(zip(range(T), y_hat_views)),
         dict(zip(range(-1, T), a_views)),
         dict(zip(range(T), x_views)),
@@ -324,16 +340,24 @@ def _holds(steps, keys, views):
 
     keys -- a range; views -- a list as long. (Values and keys in the same insertion order.)
     """
-    return len(steps) == len(views) and all(map(is_, steps.values(), views)) and list(steps) == list(keys)
+    return (
+        len(steps) == len(views)
+        and all(map(is_, steps.values(), views))
+        and list(steps) == list(keys)
+    )
 
 
 def _rows(steps, keys, n, name):
     """The (len(keys), n) array whose rows are steps[k] for k in keys, each of shape (n, 1)."""
     for k in keys:
         if k not in steps:
-            raise ValueError(f"the cache's {name} has no time step {k}; expected keys {keys[0]}..{keys[-1]}")
+            raise ValueError(
+                f"the cache's {name} has no time step {k}; expected keys {keys[0]}..{keys[-1]}"
+            )
         if np.shape(steps[k]) != (n, 1):
-            raise ValueError(f"the cache's {name}[{k}] has shape {np.shape(steps[k])}; expected ({n}, 1)")
+            raise ValueError(
+                f"the cache's {name}[{k}] has shape {np.shape(steps[k])}; expected ({n}, 1)"
+            )
     return np.concatenate([steps[k] for k in keys], axis=1).T
 
 
@@ -375,7 +399,7 @@ def rnn_backward(X, Y, parameters, cache):
                      dby (n_y, 1), plus da_next (n_a, 1), the gradient with respect to a[-1]
         a         -- the dict of hidden states from the cache, a[-1] .. a[T-1]
     """
-    Wax, Waa, Wya, b, by = _unpack(parameters)
+    (Wax, Waa, Wya, b, by), _ = _unpack(parameters)
     (n_a, n_x), n_y, T = Wax.shape, Wya.shape[0], len(X)
     _check_lengths(X, Y)
     Y_ix = _int_array(Y, n_y)
@@ -386,10 +410,12 @@ def rnn_backward(X, Y, parameters, cache):
     # Row r of R is [dy_{r-1} | daraw_r], so the product of row t+1 with K = [Wya; Waa] is
     # da_t = Wya.T dy_t + Waa.T daraw_{t+1}, and daraw_t = (1 - a_t^2) * da_t goes straight
     # into row t: two numpy calls per step. daraw_T is 0.
-    R = np.zeros((T + 1, n_y + n_a))
+    width = n_y + n_a
+    R = np.zeros((T + 1, width))
     dy = R[1:, :n_y]
     dy[...] = Y_hat
-    dy[np.arange(T), Y_ix] -= 1  # dL/dscores = y_hat - one_hot(Y)
+    # dL/dscores = y_hat - one_hot(Y); the ones are found by position in R, flattened.
+    R.reshape(-1)[np.arange(width, (T + 1) * width, width) + Y_ix] -= 1
     K = np.concatenate((Wya, Waa))
     A = B[1:, n_x:-1]
     tanh_grad = 1 - A * A  # tanh'(z) = 1 - tanh(z)^2
