@@ -5,8 +5,9 @@
 Runs the reference model (clip, sample, optimize, model) on dinos.txt twice per repeat, once
 with our rnn_forward / rnn_backward / update_parameters and once with the straightforward ones
 in benchmarks/straightforward_rnn.py, alternating so that a slow spell of a shared machine
-hits both. Prints the median times and their ratio, for the CPU time of this process (robust
-to other processes on the machine) and for the wall clock. Then checks that both runs printed
+hits both. Prints the median times and their ratio, for the CPU time of this process (what to
+quote: other processes on a shared machine disturb it far less than the wall clock) and for
+the wall clock. Then checks that both runs printed
 the same log (loss and sampled names) at every print step through iteration 12000, and that
 it is the course's log (facts, section 2.4). Exit status 1 if a log differs.
 
@@ -33,13 +34,20 @@ LAST_COMPARED_ITERATION = 12000
 
 # The log of the course's passing run (facts, section 2.4): loss and the 7 names per print step.
 COURSE_LOG = {
-    0: ("23.087336", "Nkzxwtdmfqoeyhsqwasjkjvu Kneb Kzxwtdmfqoeyhsqwasjkjvu Neb Zxwtdmfqoeyhsqwasjkjvu Eb Xwtdmfqoeyhsqwasjkjvu"),
-    2000: ("27.884160", "Liusskeomnolxeros Hmdaairus Hytroligoraurus Lecalosapaus Xusicikoraurus Abalpsamantisaurus Tpraneronxeros"),
-    4000: ("25.901815", "Mivrosaurus Inee Ivtroplisaurus Mbaaisaurus Wusichisaurus Cabaselachus Toraperlethosdarenitochusthiamamumamaon"),
-    6000: ("24.608779", "Onwusceomosaurus Lieeaerosaurus Lxussaurus Oma Xusteonosaurus Eeahosaurus Toreonosaurus"),
-    8000: ("24.070350", "Onxusichepriuon Kilabersaurus Lutrodon Omaaerosaurus Xutrcheps Edaksoje Trodiktonus"),
-    10000: ("23.844446", "Onyusaurus Klecalosaurus Lustodon Ola Xusodonia Eeaeosaurus Troceosaurus"),
-    12000: ("23.291971", "Onyxosaurus Kica Lustrepiosaurus Olaagrraiansaurus Yuspangosaurus Eealosaurus Trognesaurus"),
+    0: ("23.087336", "Nkzxwtdmfqoeyhsqwasjkjvu Kneb Kzxwtdmfqoeyhsqwasjkjvu Neb"
+                     " Zxwtdmfqoeyhsqwasjkjvu Eb Xwtdmfqoeyhsqwasjkjvu"),
+    2000: ("27.884160", "Liusskeomnolxeros Hmdaairus Hytroligoraurus Lecalosapaus Xusicikoraurus"
+                        " Abalpsamantisaurus Tpraneronxeros"),
+    4000: ("25.901815", "Mivrosaurus Inee Ivtroplisaurus Mbaaisaurus Wusichisaurus Cabaselachus"
+                        " Toraperlethosdarenitochusthiamamumamaon"),
+    6000: ("24.608779", "Onwusceomosaurus Lieeaerosaurus Lxussaurus Oma Xusteonosaurus Eeahosaurus"
+                        " Toreonosaurus"),
+    8000: ("24.070350", "Onxusichepriuon Kilabersaurus Lutrodon Omaaerosaurus Xutrcheps Edaksoje"
+                        " Trodiktonus"),
+    10000: ("23.844446", "Onyusaurus Klecalosaurus Lustodon Ola Xusodonia Eeaeosaurus"
+                         " Troceosaurus"),
+    12000: ("23.291971", "Onyxosaurus Kica Lustrepiosaurus Olaagrraiansaurus Yuspangosaurus"
+                         " Eealosaurus Trognesaurus"),
 }
 
 # TEMPORARY: a stand-in for the instructor's solution cells (clip, sample, optimize, model),
@@ -47,10 +55,12 @@ COURSE_LOG = {
 # same protocol, so it prints the same log; only the source notebook's copy is authoritative.
 _STAND_IN_SOLUTIONS = '''
 def clip(gradients, maxValue):
-    return {name: np.clip(gradients[name], -maxValue, maxValue) for name in ("dWaa", "dWax", "dWya", "db", "dby")}
+    names = ("dWaa", "dWax", "dWya", "db", "dby")
+    return {name: np.clip(gradients[name], -maxValue, maxValue) for name in names}
 
 def sample(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = parameters["Waa"], parameters["Wax"], parameters["Wya"], parameters["by"], parameters["b"]
+    Waa, Wax, Wya = parameters["Waa"], parameters["Wax"], parameters["Wya"]
+    by, b = parameters["by"], parameters["b"]
     vocab_size, n_a = by.shape[0], Waa.shape[1]
     x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
     indices, idx, counter, newline = [], -1, 0, char_to_ix["\\n"]
@@ -76,7 +86,8 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     parameters = update_parameters(parameters, gradients, learning_rate)
     return loss, gradients, a[len(X) - 1]
 
-def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27):
+def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7,
+          vocab_size=27):
     parameters = initialize_parameters(n_a, vocab_size, vocab_size)
     loss = get_initial_loss(vocab_size, dino_names)
     examples = [x.strip() for x in data_x]
@@ -168,7 +179,8 @@ def main():
     print(f"model({args.iterations}) on dinos.txt, {args.repeats} runs each, medians:")
     for clock in ("cpu", "wall"):
         ours, base = (statistics.median(times[name][clock]) for name in ("ours", "straightforward"))
-        print(f"  {clock:4s}  ours {ours:6.2f} s   straightforward {base:6.2f} s   ratio {base / ours:4.2f}x")
+        print(f"  {clock:4s}  ours {ours:6.2f} s   straightforward {base:6.2f} s"
+              f"   ratio {base / ours:4.2f}x")
 
     last = min(LAST_COMPARED_ITERATION, args.iterations - 1)
     ours, base = (print_steps(logs[name], last) for name in ("ours", "straightforward"))
@@ -176,8 +188,10 @@ def main():
     ok = ours == base and all(ours.get(j) == step for j, step in course.items())
     for j in sorted(set(ours) | set(base) | set(course)):
         if not ours.get(j) == base.get(j) == course.get(j, ours.get(j)):
-            print(f"  iteration {j}: ours {ours.get(j)}, straightforward {base.get(j)}, course {course.get(j)}")
-    print(f"  logs through iteration {last}: " + ("identical, and the course's" if ok else "DIFFERENT"))
+            print(f"  iteration {j}: ours {ours.get(j)}, straightforward {base.get(j)},"
+                  f" course {course.get(j)}")
+    verdict = "identical, and the course's" if ok else "DIFFERENT"
+    print(f"  logs through iteration {last}: {verdict}")
     return 0 if ok else 1
 
 
