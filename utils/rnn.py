@@ -410,12 +410,10 @@ def rnn_backward(X, Y, parameters, cache):
     # Row r of R is [dy_{r-1} | daraw_r], so the product of row t+1 with K = [Wya; Waa] is
     # da_t = Wya.T dy_t + Waa.T daraw_{t+1}, and daraw_t = (1 - a_t^2) * da_t goes straight
     # into row t: two numpy calls per step. daraw_T is 0.
-    width = n_y + n_a
-    R = np.zeros((T + 1, width))
-    dy = R[1:, :n_y]
-    dy[...] = Y_hat
-    # dL/dscores = y_hat - one_hot(Y); the ones are found by position in R, flattened.
-    R.reshape(-1)[np.arange(width, (T + 1) * width, width) + Y_ix] -= 1
+    dy = Y_hat.copy()  # dL/dscores = y_hat - one_hot(Y), the ones found by flat position
+    dy.reshape(-1)[np.arange(0, T * n_y, n_y) + Y_ix] -= 1
+    R = np.zeros((T + 1, n_y + n_a))
+    R[1:, :n_y] = dy
     K = np.concatenate((Wya, Waa))
     A = B[1:, n_x:-1]
     tanh_grad = 1 - A * A  # tanh'(z) = 1 - tanh(z)^2
