@@ -27,7 +27,9 @@ so the cost is the number of numpy calls, not arithmetic. Hence:
   output layer as [Wya.T; by.T]. initialize_parameters lays the parameters out that way
   from the start (each is a view into one of two such arrays, so updating a parameter in
   place updates the stack); for any other parameters the stacks are built on each call;
-- the dicts of the cache and the gradients hold views into those arrays.
+- the dicts of the cache hold (n, 1) views of the rows of those (T, n) arrays, and the
+  gradients are views into two products laid out like the stacked weights; rnn_backward
+  reuses the forward's arrays while the cache still holds exactly the views it handed out.
 What this module leaves out on purpose: mini-batches and any other optimiser than plain SGD
 (the LSTM notebook has both).
 """
