@@ -1,4 +1,5 @@
-"""The baseline: rnn_forward / rnn_backward written one time step at a time, with dicts.
+"""The baseline: the RNN helpers written the plain way, rnn_forward / rnn_backward one time
+step at a time with dicts, the parameters as separate arrays updated one by one.
 
 This is the plain reading of the math (the shape of the original assignment's helper module),
 kept as the yardstick for benchmarks/bench_rnn.py and as an oracle for the tests: our
@@ -8,6 +9,22 @@ vectorised utils.rnn must give the same numbers.
 import numpy as np
 
 from utils.rnn import rnn_step_backward, rnn_step_forward
+
+
+def initialize_parameters(n_a, n_x, n_y):
+    np.random.seed(1)
+    Wax = np.random.randn(n_a, n_x) * 0.01
+    Waa = np.random.randn(n_a, n_a) * 0.01
+    Wya = np.random.randn(n_y, n_a) * 0.01
+    b = np.zeros((n_a, 1))
+    by = np.zeros((n_y, 1))
+    return {"Wax": Wax, "Waa": Waa, "Wya": Wya, "b": b, "by": by}
+
+
+def update_parameters(parameters, gradients, lr):
+    for name in ("Wax", "Waa", "Wya", "b", "by"):
+        parameters[name] += -lr * gradients["d" + name]
+    return parameters
 
 
 def rnn_forward(X, Y, a0, parameters, vocab_size=27):
