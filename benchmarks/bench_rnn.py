@@ -18,7 +18,6 @@ correct order of floating-point sums changes the names after ~12000 iterations.
 import argparse
 import contextlib
 import io
-import re
 import statistics
 import sys
 import time
@@ -28,100 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import utils  # noqa: E402  (after the path is set)
+from autograder.reference import (  # noqa: E402
+    LAST_PORTABLE_ITERATION,
+    PUBLISHED_LOG,
+    solution_namespace,
+    training_log,
+)
 from benchmarks import straightforward_rnn  # noqa: E402
-
-LAST_COMPARED_ITERATION = 12000
-
-# The log of the course's passing run (facts, section 2.4): loss and the 7 names per print step.
-COURSE_LOG = {
-    0: ("23.087336", "Nkzxwtdmfqoeyhsqwasjkjvu Kneb Kzxwtdmfqoeyhsqwasjkjvu Neb"
-                     " Zxwtdmfqoeyhsqwasjkjvu Eb Xwtdmfqoeyhsqwasjkjvu"),
-    2000: ("27.884160", "Liusskeomnolxeros Hmdaairus Hytroligoraurus Lecalosapaus Xusicikoraurus"
-                        " Abalpsamantisaurus Tpraneronxeros"),
-    4000: ("25.901815", "Mivrosaurus Inee Ivtroplisaurus Mbaaisaurus Wusichisaurus Cabaselachus"
-                        " Toraperlethosdarenitochusthiamamumamaon"),
-    6000: ("24.608779", "Onwusceomosaurus Lieeaerosaurus Lxussaurus Oma Xusteonosaurus Eeahosaurus"
-                        " Toreonosaurus"),
-    8000: ("24.070350", "Onxusichepriuon Kilabersaurus Lutrodon Omaaerosaurus Xutrcheps Edaksoje"
-                        " Trodiktonus"),
-    10000: ("23.844446", "Onyusaurus Klecalosaurus Lustodon Ola Xusodonia Eeaeosaurus"
-                         " Troceosaurus"),
-    12000: ("23.291971", "Onyxosaurus Kica Lustrepiosaurus Olaagrraiansaurus Yuspangosaurus"
-                         " Eealosaurus Trognesaurus"),
-}
-
-# TEMPORARY: a stand-in for the instructor's solution cells (clip, sample, optimize, model),
-# written from the facts file, until autograder.reference reaches this branch. It follows the
-# same protocol, so it prints the same log; only the source notebook's copy is authoritative.
-_STAND_IN_SOLUTIONS = '''
-def clip(gradients, maxValue):
-    names = ("dWaa", "dWax", "dWya", "db", "dby")
-    return {name: np.clip(gradients[name], -maxValue, maxValue) for name in names}
-
-def sample(parameters, char_to_ix, seed):
-    Waa, Wax, Wya = parameters["Waa"], parameters["Wax"], parameters["Wya"]
-    by, b = parameters["by"], parameters["b"]
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter, newline = [], -1, 0, char_to_ix["\\n"]
-    while idx != newline and counter != 50:
-        a = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)
-        y = softmax(np.dot(Wya, a) + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(vocab_size, p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(newline)
-    return indices
-
-def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 5)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, a[len(X) - 1]
-
-def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7,
-          vocab_size=27):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        X = [None] + [char_to_ix[ch] for ch in examples[j % len(examples)]]
-        Y = X[1:] + [char_to_ix["\\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            print("Iteration: %d, Loss: %f" % (j, loss) + "\\n")
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-                print(last_dino_name.replace("\\n", ""))
-            print("\\n")
-    return parameters, last_dino_name
-'''
-
-
-def solution_namespace(overrides=None):
-    """A namespace with clip, sample, optimize and model on top of `from utils import *`.
-
-    overrides -- {name: object} bound before the solutions are defined, e.g. the helpers
-    TEMPORARY: to be replaced by `from autograder.reference import solution_namespace`.
-    """
-    namespace = {}
-    exec("import numpy as np\nfrom utils import *", namespace)
-    namespace.update(overrides or {})
-    exec(_STAND_IN_SOLUTIONS, namespace)
-    return namespace
-
 
 HELPERS = {
     "ours": None,  # the names `from utils import *` binds
@@ -142,17 +54,6 @@ def train(overrides, iterations, names, char_to_ix, ix_to_char):
     with contextlib.redirect_stdout(out):
         model(names, ix_to_char, char_to_ix, iterations)
     return time.process_time() - cpu, time.perf_counter() - wall, out.getvalue()
-
-
-def print_steps(log, last):
-    """{iteration: (loss, names joined by spaces)} for the print steps up to last."""
-    steps = {}
-    for block in re.split(r"(?=Iteration: )", log)[1:]:
-        head, *names = block.split("\n")
-        iteration, loss = re.fullmatch(r"Iteration: (\d+), Loss: (\S+)", head).groups()
-        if int(iteration) <= last:
-            steps[int(iteration)] = (loss, " ".join(name for name in names if name))
-    return steps
 
 
 def main():
@@ -182,9 +83,9 @@ def main():
         print(f"  {clock:4s}  ours {ours:6.2f} s   straightforward {base:6.2f} s"
               f"   ratio {base / ours:4.2f}x")
 
-    last = min(LAST_COMPARED_ITERATION, args.iterations - 1)
-    ours, base = (print_steps(logs[name], last) for name in ("ours", "straightforward"))
-    course = {j: step for j, step in COURSE_LOG.items() if j <= last}
+    last = min(LAST_PORTABLE_ITERATION, args.iterations - 1)
+    ours, base = (training_log(logs[name], last) for name in ("ours", "straightforward"))
+    course = {j: step for j, step in PUBLISHED_LOG.items() if j <= last}
     ok = ours == base and all(ours.get(j) == step for j, step in course.items())
     for j in sorted(set(ours) | set(base) | set(course)):
         if not ours.get(j) == base.get(j) == course.get(j, ours.get(j)):
