@@ -42,4 +42,5 @@ SUPPORT_FILES = (
     "utils/text.py",
     "utils/public_tests.py",
     "data/dinos.txt",
+    "data/swiss_first_names.txt",
 )

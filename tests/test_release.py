@@ -43,7 +43,7 @@ def test_committed_release_equals_a_fresh_regeneration(fresh_release):
 
 
 def test_release_holds_what_a_student_needs():
-    expected = {f"{ASSIGNMENT}.ipynb", "data/dinos.txt", "utils/__init__.py", "utils/rnn.py", "utils/text.py",
+    expected = {f"{ASSIGNMENT}.ipynb", "data/dinos.txt", "data/swiss_first_names.txt", "utils/__init__.py", "utils/rnn.py", "utils/text.py",
                 "utils/public_tests.py", "images/rnn_unrolled.png", "images/clipping.png", "images/sampling.png"}
     assert set(_files(RELEASE_DIR)) == expected
 
