@@ -22,6 +22,10 @@ c.Execute.timeout = 120
 c.IgnorePattern.enabled = True  # off by default, unlike nbgrader's other preprocessors
 c.IgnorePattern.pattern = r"[\s\S]"
 
+# The released notebooks carry their figures inside them: Colab cannot show images at relative paths.
+# First in the list, so that what nbgrader records of each cell is what students get.
+c.GenerateAssignment.preprocessors.prepend(["autograder.release.EmbedFigures"])
+
 # A student who deletes a test cell gets it back (and is graded) instead of "needs manual grading".
 c.OverwriteCells.add_missing_cells = True
 

@@ -10,9 +10,9 @@ from autograder.course import EXERCISES, RELEASE_DIR, ASSIGNMENT
 from autograder.reference import _sources
 
 
-@lru_cache(maxsize=1)
-def _release():
-    return nbformat.read(RELEASE_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)
+@lru_cache(maxsize=None)
+def _release(assignment):
+    return nbformat.read(RELEASE_DIR.parent / assignment / f"{assignment}.ipynb", as_version=4)
 
 
 def solutions():
@@ -20,15 +20,15 @@ def solutions():
     return dict(_sources()[1])
 
 
-def release_notebook():
-    """A fresh copy of the release notebook, as a student downloads it."""
-    return copy.deepcopy(_release())
+def release_notebook(assignment=ASSIGNMENT):
+    """A fresh copy of the release notebook of assignment (an edition), as a student downloads it."""
+    return copy.deepcopy(_release(assignment))
 
 
-def submission(solved=(), replace=None):
-    """The release notebook with the graded cells of `solved` filled in with the solution,
-    and those in `replace` ({exercise: source}) set to the given source."""
-    nb = release_notebook()
+def submission(solved=(), replace=None, assignment=ASSIGNMENT):
+    """The release notebook (of assignment) with the graded cells of `solved` filled in with the
+    solution, and those in `replace` ({exercise: source}) set to the given source."""
+    nb = release_notebook(assignment)
     sources = {name: solutions()[name] for name in solved}
     sources.update(replace or {})
     numbers = {EXERCISES[name].number: source for name, source in sources.items()}

@@ -1,5 +1,7 @@
-"""The release folder: generated from source, free of solutions, complete on its own."""
+"""The release folders (both editions): generated from source, free of solutions, complete on their own."""
 
+import base64
+import re
 import shutil
 from pathlib import Path
 
@@ -7,7 +9,7 @@ import nbformat
 import pytest
 
 from autograder import release
-from autograder.course import ASSIGNMENT, RELEASE_DIR, SOURCE_NOTEBOOK
+from autograder.course import ASSIGNMENT, ASSIGNMENTS, COURSE_ROOT, RELEASE_DIR, SOURCE_NOTEBOOK
 from tests.notebook_runner import execute, text_of
 from tests.submissions import solutions, submission
 
@@ -32,24 +34,47 @@ def fresh_release(tmp_path_factory):
     return release.generate(tmp_path_factory.mktemp("course"))
 
 
-def test_committed_release_equals_a_fresh_regeneration(fresh_release):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_equals_a_fresh_regeneration(fresh_release, assignment):
     hint = "release/ is stale: regenerate it with `python -m autograder release`"
-    assert _files(RELEASE_DIR) == _files(fresh_release), hint
-    for name in _files(RELEASE_DIR):
+    committed, fresh = RELEASE_DIR.parent / assignment, fresh_release.parent / assignment
+    assert _files(committed) == _files(fresh), hint
+    for name in _files(committed):
         if name.endswith(".ipynb"):
-            assert _normalised(RELEASE_DIR / name) == _normalised(fresh_release / name), f"{name}: {hint}"
+            assert _normalised(committed / name) == _normalised(fresh / name), f"{name}: {hint}"
         else:
-            assert (RELEASE_DIR / name).read_bytes() == (fresh_release / name).read_bytes(), f"{name}: {hint}"
+            assert (committed / name).read_bytes() == (fresh / name).read_bytes(), f"{name}: {hint}"
 
 
-def test_release_holds_what_a_student_needs():
-    expected = {f"{ASSIGNMENT}.ipynb", "data/dinos.txt", "utils/__init__.py", "utils/rnn.py", "utils/text.py",
-                "utils/public_tests.py", "images/rnn_unrolled.png", "images/clipping.png", "images/sampling.png"}
-    assert set(_files(RELEASE_DIR)) == expected
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_what_a_student_needs(assignment):
+    expected = {f"{assignment}.ipynb", "data/dinos.txt", "data/swiss_first_names.txt", "utils/__init__.py",
+                "utils/rnn.py", "utils/text.py", "utils/public_tests.py"}
+    assert set(_files(RELEASE_DIR.parent / assignment)) == expected
 
 
-def test_no_solution_or_hidden_test_leaks_into_the_release():
-    for path in RELEASE_DIR.rglob("*"):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_figures_are_embedded_in_the_released_notebook(assignment):
+    # Colab shows no image from a relative path: the release carries the figures inside the notebook
+    nb = nbformat.read(RELEASE_DIR.parent / assignment / f"{assignment}.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    embedded = re.findall(r"!\[[^\]]*\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", markdown)
+    figures = sorted((COURSE_ROOT / "images").glob("*.png"))
+    assert sorted(base64.b64decode(data) for data in embedded) == sorted(f.read_bytes() for f in figures)
+    relative = re.findall(r"!\[[^\]]*\]\((?!data:|https://)[^)]*\)|<img", markdown)
+    assert not relative, f"figures not embedded: {relative}"
+
+
+def test_a_missing_figure_stops_the_release_naming_the_cell(tmp_path):
+    cell = nbformat.v4.new_markdown_cell("See ![a plot](figures/plot.png).", id="results-md")
+    with pytest.raises(FileNotFoundError, match=r"cell 'results-md' shows figures/plot.png, but .*plot.png is missing"):
+        release.EmbedFigures().preprocess_cell(cell, {"metadata": {"path": str(tmp_path)}}, 0)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_solution_or_hidden_test_leaks_into_the_release(assignment):
+    release_dir = RELEASE_DIR.parent / assignment
+    for path in release_dir.rglob("*"):
         if path.suffix in (".ipynb", ".py", ".txt"):
             text = path.read_text(encoding="utf-8")
             for marker in LEAK_MARKERS:
@@ -62,7 +87,7 @@ def test_no_solution_or_hidden_test_leaks_into_the_release():
             body, _, rest = part.partition("### END SOLUTION") if i else ("", "", part)
             inside.update(line.strip() for line in body.splitlines() if line.strip())
             outside.update(line.strip() for line in rest.splitlines() if line.strip())
-    released = {line.strip() for c in nbformat.read(RELEASE_DIR / f"{ASSIGNMENT}.ipynb", as_version=4).cells
+    released = {line.strip() for c in nbformat.read(release_dir / f"{assignment}.ipynb", as_version=4).cells
                 for line in c.source.splitlines()}
     secret = inside - outside
     assert len(secret) >= 15, "the solutions should have distinctive lines to look for"

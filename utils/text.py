@@ -5,9 +5,29 @@ same code works in the repository (utils/ and data/ side by side), in a release 
 same layout, one level down) and in a grading sandbox whose working directory is elsewhere.
 """
 
+import unicodedata
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# sample() stops after 50 characters, so a model trained on longer items could never finish one.
+MAX_ITEM_LENGTH = 50
+
+
+def _find(name):
+    """The path of a corpus: name itself when it is absolute or exists, otherwise data/name.
+
+    Raises FileNotFoundError naming the place it looked when the file is missing.
+    """
+    path = Path(name) if Path(name).is_absolute() or Path(name).exists() else DATA_DIR / name
+    if not path.is_file():
+        places = f"{path}" if Path(name).is_absolute() else f"{Path.cwd() / name} or {path}"
+        raise FileNotFoundError(
+            f"corpus not found: {places}. Expected the file in the data/ folder next to utils/ "
+            f"({DATA_DIR}) or at the path given; on a fresh copy, fetch the whole assignment folder, "
+            f"not the notebook alone."
+        )
+    return path
 
 
 def load_corpus(name):
@@ -16,13 +36,66 @@ def load_corpus(name):
     name -- file name inside data/, e.g. "dinos.txt", or a path to any text file
     Raises FileNotFoundError naming the place it looked when the file is missing.
     """
-    path = Path(name) if Path(name).is_absolute() or Path(name).exists() else DATA_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"corpus not found: {path}. Expected the file in the data/ folder next to utils/ "
-            f"({DATA_DIR}); on a fresh copy, fetch the whole assignment folder, not the notebook alone."
+    return _find(name).read_text(encoding="utf-8").lower()
+
+
+def load_items(name, max_length=MAX_ITEM_LENGTH):
+    """Read a file with one item per line (names, places, words) and return its items, lower-cased.
+
+    name -- file name inside data/, e.g. "swiss_first_names.txt", or the path of your own file
+    max_length -- the longest item accepted, in characters
+
+    Any characters are welcome (spaces, apostrophes, hyphens, accented letters, other scripts);
+    the newline is what ends an item. Each line is stripped of surrounding spaces and blank lines
+    are skipped. The text is normalised to NFC, so that "é" typed as one character or as "e" plus
+    an accent becomes the same single character of the vocabulary.
+
+    Raises FileNotFoundError when the file is missing, and ValueError naming the file and what was
+    expected when it is empty, binary, UTF-16 or otherwise not UTF-8, a table (tabs, other control
+    characters), one long line, or has lines longer than max_length.
+    """
+    path = _find(name)
+    expected = "expected a UTF-8 text file with one item (a name, a place, a word) per line"
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"{path} is empty: {expected}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows calls "Unicode" when saving
+        raise ValueError(f"{path} is UTF-16 text: {expected}. Save it again with the UTF-8 encoding.")
+    if b"\0" in raw:  # text never holds NUL bytes; images, PDFs, spreadsheets and archives do
+        raise ValueError(f"{path} is a binary file, not text (it contains NUL bytes): {expected}")
+    try:
+        text = raw.decode("utf-8-sig")  # -sig: drop the byte-order mark some Windows editors write
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path} is not UTF-8 text (line {line} holds bytes that are not UTF-8): {expected}. "
+            f"Save it again with the UTF-8 encoding."
+        ) from None
+
+    # Split on the newline only (after folding Windows and old Mac line ends into it): str.splitlines
+    # would also split on rarer separators and hide them from the check below.
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    numbered = [(number, line.strip().lower()) for number, line in enumerate(lines, start=1)]
+    for number, item in numbered:
+        control = next((c for c in item if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+        if control is not None:
+            hint = " (a tab: is this a table? keep only the column of items)" if control == "\t" else ""
+            raise ValueError(f"{path}, line {number}: control character {control!r}{hint}: {expected}")
+    numbered = [(number, item) for number, item in numbered if item]
+    too_long = [(number, item) for number, item in numbered if len(item) > max_length]
+    if len(numbered) == 1 and too_long:
+        raise ValueError(
+            f"{path} is one line of {len(too_long[0][1])} characters: {expected}. If the items are "
+            f"separated by commas or spaces, put each on its own line."
         )
-    return path.read_text(encoding="utf-8").lower()
+    if too_long:
+        number, item = too_long[0]
+        raise ValueError(
+            f"{path}, line {number}: {len(item)} characters, more than {max_length} "
+            f"({len(too_long)} line(s) are that long): {expected}. Running text (sentences, "
+            f"paragraphs) is not a list of items."
+        )
+    return [item for _, item in numbered]
 
 
 class VocabularyError(KeyError):

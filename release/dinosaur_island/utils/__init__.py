@@ -1,7 +1,7 @@
 """Helper code for the character-level language model notebooks (`from utils import *`).
 
 rnn  -- the dinosaur RNN: softmax, initialisation, forward and backward passes, SGD update
-text -- corpora, vocabularies and printing sampled names
+text -- corpora (and lists of items from any file), vocabularies and printing sampled names
 """
 
 from .rnn import (
@@ -15,7 +15,7 @@ from .rnn import (
     softmax,
     update_parameters,
 )
-from .text import build_vocabulary, get_sample, load_corpus, print_sample
+from .text import build_vocabulary, get_sample, load_corpus, load_items, print_sample
 
 __all__ = [
     "build_vocabulary",
@@ -23,6 +23,7 @@ __all__ = [
     "get_sample",
     "initialize_parameters",
     "load_corpus",
+    "load_items",
     "print_sample",
     "rnn_backward",
     "rnn_forward",

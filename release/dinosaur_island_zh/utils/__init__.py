@@ -1,0 +1,35 @@
+"""Helper code for the character-level language model notebooks (`from utils import *`).
+
+rnn  -- the dinosaur RNN: softmax, initialisation, forward and backward passes, SGD update
+text -- corpora (and lists of items from any file), vocabularies and printing sampled names
+"""
+
+from .rnn import (
+    get_initial_loss,
+    initialize_parameters,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+    smooth,
+    softmax,
+    update_parameters,
+)
+from .text import build_vocabulary, get_sample, load_corpus, load_items, print_sample
+
+__all__ = [
+    "build_vocabulary",
+    "get_initial_loss",
+    "get_sample",
+    "initialize_parameters",
+    "load_corpus",
+    "load_items",
+    "print_sample",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step_backward",
+    "rnn_step_forward",
+    "smooth",
+    "softmax",
+    "update_parameters",
+]

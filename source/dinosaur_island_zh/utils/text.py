@@ -1,0 +1,1 @@
+../../../utils/text.py
