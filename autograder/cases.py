@@ -296,7 +296,7 @@ def _check_model(got, want, public):
     return problems
 
 
-def _model_case(title, public, names, n_a, dino_names, num_iterations=2001):
+def _model_case(title, public, names, num_iterations, n_a, dino_names):
     def build():
         data_x = names()
         char_to_ix, ix_to_char = _vocabulary("".join(data_x))
@@ -317,11 +317,15 @@ def _model_cases():
         picked = np.random.RandomState(4).choice(len(names), 120, replace=False)
         return [names[i] for i in sorted(picked)]
 
+    # The hidden cases train briefly (every grader runs them for every student) but long enough
+    # to go through their list of names more than twice: the order of the examples, X and Y, the
+    # learning rate and the hidden state carried from one step to the next all show in the
+    # trained parameters.
     return [
-        _model_case("the dinosaur names, 2001 iterations (the public example)", True, _dino_names, 50, 7),
-        _model_case("120 of the names, n_a 16, 3 names per print", False, some_dinos, 16, 3),
-        _model_case("other names with a vocabulary of 10 characters, n_a 12", False,
-                    lambda: _synthetic_names(6, 60, "aeioustrnk"), 12, 2),
+        _model_case("the dinosaur names, 2001 iterations (the public example)", True, _dino_names, 2001, 50, 7),
+        _model_case("120 of the names, 301 iterations, n_a 16, 3 names per print", False, some_dinos, 301, 16, 3),
+        _model_case("other names with a vocabulary of 10 characters, 151 iterations, n_a 12", False,
+                    lambda: _synthetic_names(6, 60, "aeioustrnk"), 151, 12, 2),
     ]
 
 
