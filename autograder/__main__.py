@@ -2,8 +2,17 @@
 
 import argparse
 import sys
+import time
 
-from . import release
+
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    return parse
 
 
 def main(argv=None):
@@ -11,11 +20,48 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     make_release = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader")
     make_release.add_argument("--root", help="write the release under this course root instead of the repository")
+    grade = commands.add_parser(
+        "grade", help="grade submitted notebooks: isolated, in parallel, robust to broken notebooks",
+        description="Grade every notebook in SUBMISSIONS and write OUT/grades.csv, and per student "
+                    "OUT/<student>/results.json (Gradescope's format) and feedback.html.")
+    grade.add_argument("submissions", metavar="SUBMISSIONS",
+                       help="nbgrader's <student>/<assignment>/*.ipynb tree, a folder of .ipynb files, or a .zip of either")
+    grade.add_argument("--out", required=True, metavar="OUT", help="folder for the results (created if missing)")
+    grade.add_argument("--jobs", type=_positive(int), metavar="N", help="exercises graded at once (default: the number of cores)")
+    grade.add_argument("--timeout", type=_positive(float), default=None, metavar="S",
+                       help="seconds each exercise of a submission may run (default: 60)")
+    grade.add_argument("--memory", type=_positive(int), default=None, metavar="MB",
+                       help="memory each exercise of a submission may allocate (default: 1024)")
+    grade.add_argument("--gradebook", metavar="PATH", help="also record the scores in this nbgrader gradebook.db")
     args = parser.parse_args(argv)
 
     if args.command == "release":
+        from . import release
+
         folder = release.generate(args.root)
         print(f"release written to {folder}")
+        return 0
+    return _grade(args)
+
+
+def _grade(args):
+    from . import grader, intake, report, sandbox
+
+    started = time.monotonic()
+    jobs = args.jobs or grader.default_jobs()
+    try:
+        results = grader.grade(args.submissions, args.out, jobs=jobs,
+                               timeout=args.timeout or grader.DEFAULT_TIMEOUT,
+                               memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
+                               progress=True)
+    except (intake.Unreadable, sandbox.SandboxError, report.GradebookError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    unread = sum(r.submission.fatal is not None for r in results)
+    mean = sum(r.total for r in results) / len(results) if results else 0
+    print(f"graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} jobs: "
+          f"{len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
+          f"{report.MAX_POINTS:g}; results in {args.out}")
     return 0
 
 
