@@ -184,7 +184,8 @@ def test_cli_grades_a_flat_folder_by_file_name(tmp_path):
     (["{tmp}/in", "--out", "{tmp}/in/out"], 1, "must not be inside the submissions"),
     (["{tmp}/in", "--out", "{tmp}/out", "--jobs", "0"], 2, "must be positive"),
     (["{tmp}/in"], 2, "--out"),
-], ids=["missing", "not-a-zip", "out-inside", "zero-jobs", "no-out"])
+    (["{tmp}/in", "--out", "{tmp}/out", "--gradebook", "{tmp}/none.db"], 1, "no such gradebook"),
+], ids=["missing", "not-a-zip", "out-inside", "zero-jobs", "no-out", "no-gradebook"])
 def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
     (tmp_path / "in").mkdir()
     (tmp_path / "bad.zip").write_bytes(b"PK not really")
