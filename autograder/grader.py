@@ -67,6 +67,8 @@ def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_M
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if out == submissions or out.is_relative_to(submissions):
         raise intake.Unreadable(f"{out}: the output folder must not be inside the submissions")
+    if gradebook:
+        report.gradebook_url(gradebook)  # a wrong path fails now, not after the grading
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         unpacked = Path(scratch) / "submissions"
         unpacked.mkdir()
@@ -139,7 +141,7 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
             work.put((result.student, name, {
                 "exercise": name, "marker": exercise.marker, "source": cells[name].cell.source,
                 "deps": {dep: sources[dep] for dep in exercise.uses}, "cases": arguments[name]}))
-    count = min(jobs, max(work.qsize(), 1))
+    count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
     workers = [threading.Thread(target=_work, args=(config, scratch, work, done, timeout), daemon=True)
@@ -150,7 +152,7 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
     by_student = {r.student: r for r in results}
     bar = tqdm(total=len(results), unit="notebook", disable=not progress, leave=False)
     try:
-        for name in EXERCISES:  # computed here while the fork servers start
+        for name in EXERCISES if workers else ():  # computed here while the fork servers start
             for index in range(len(CASES[name])):
                 expected(name, index)
         for result in results:

@@ -144,15 +144,20 @@ class GradebookError(RuntimeError):
     """The gradebook cannot take the scores (missing, or without the assignment)."""
 
 
+def gradebook_url(path):
+    """The database URL of the gradebook file at path; GradebookError if there is none."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise GradebookError(f"{path}: no such gradebook (run `nbgrader generate_assignment {ASSIGNMENT}` first)")
+    return f"sqlite:///{path}"
+
+
 def record_in_gradebook(path, results):
     """Store each exercise's points as the auto score of its test cell in nbgrader's gradebook,
     as `nbgrader autograde` would, so formgrader and `nbgrader export` show them."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    path = Path(path).resolve()
-    if not path.is_file():
-        raise GradebookError(f"{path}: no such gradebook (run `nbgrader generate_assignment {ASSIGNMENT}` first)")
-    with Gradebook(f"sqlite:///{path}") as gradebook:
+    with Gradebook(gradebook_url(path)) as gradebook:
         try:
             gradebook.find_assignment(ASSIGNMENT)
         except MissingEntry:
