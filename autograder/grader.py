@@ -21,7 +21,7 @@ from .cells import setup_sources
 from .course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
 from .grading import CaseResult, check_case, expected, score
 from .reference import _sources as reference_sources
-from .sandbox import Sandbox, split_frames
+from .sandbox import Sandbox, frames, split_frames
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
 DEFAULT_MEMORY = 1024  # MB of memory a job may allocate
@@ -129,7 +129,7 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
     from tqdm import tqdm
 
     sources = reference_sources()[1]
-    arguments = {name: [case.build() for case in CASES[name]] for name in EXERCISES}
+    arguments = {name: dumps([case.build() for case in CASES[name]]) for name in EXERCISES}  # encoded once
     work, done = queue.Queue(), queue.Queue()
     pending = {}
     for result in results:
@@ -138,14 +138,14 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
         pending[result.student] = len(located)
         for name in located:
             exercise = EXERCISES[name]
-            work.put((result.student, name, {
-                "exercise": name, "marker": exercise.marker, "source": cells[name].cell.source,
-                "deps": {dep: sources[dep] for dep in exercise.uses}, "cases": arguments[name]}))
+            work.put((result.student, name, {"exercise": name, "marker": exercise.marker, "deps":
+                                             {dep: sources[dep] for dep in exercise.uses},
+                                             "source": cells[name].cell.source}))
     count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
-    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, timeout), daemon=True)
-               for _ in range(count)]
+    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, arguments, timeout),
+                                daemon=True) for _ in range(count)]
     for worker in workers:
         worker.start()
 
@@ -186,8 +186,11 @@ def _drain(work):
             return
 
 
-def _work(config, scratch, work, done, timeout):
-    """A worker thread: one fork server, fed jobs from `work` until a stop sign."""
+def _work(config, scratch, work, done, arguments, timeout):
+    """A worker thread: one fork server, fed jobs from `work` until a stop sign.
+
+    arguments -- {exercise: the cases' arguments, encoded}
+    """
     try:
         sandbox = Sandbox(config, scratch)
     except BaseException as error:
@@ -195,7 +198,7 @@ def _work(config, scratch, work, done, timeout):
         return
     try:
         for student, name, job in iter(work.get, None):
-            done.put((student, name, *sandbox.run(dumps(job), timeout)))
+            done.put((student, name, *sandbox.run(frames(dumps(job), arguments[name]), timeout)))
     except BaseException as error:
         done.put(error)
     finally:

@@ -15,6 +15,8 @@ start processes, send signals or use ctypes. The README's threat model says what
 stop.
 """
 
+import functools
+import gc
 import os
 import resource
 import select
@@ -54,6 +56,11 @@ FROZEN_ATTRIBUTES = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
 
 # ---------------------------------------------------------------------------------------------
 # framing
+
+
+def frames(*payloads):
+    """The payloads framed, as one bytes object (what split_frames() takes apart)."""
+    return b"".join(_SIZE.pack(len(p)) + p for p in payloads)
 
 
 def write_frame(stream, payload):
@@ -109,6 +116,7 @@ def serve():
     except BaseException as error:  # the release is broken: the grader must say so and stop
         write_frame(replies, f"the release's setup failed: {raised(error)}".encode())
         return 1
+    gc.freeze()  # the children's collector then leaves these objects alone: no copy-on-write of them
     write_frame(replies, b"ready")
     job = bytearray()
     while True:
@@ -202,10 +210,16 @@ def _die_with_parent():
     """Ask Linux to kill this process when its parent dies, so that nothing outlives a grader
     that was itself killed. (Elsewhere, such a child runs on until it ends by itself.)"""
     if sys.platform == "linux":
-        import ctypes
-
         PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _prctl()(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@functools.lru_cache(maxsize=None)
+def _prctl():
+    """libc's prctl, looked up once in the fork server (a lookup per child costs milliseconds)."""
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True).prctl
 
 
 def _kill_group(pid):
@@ -232,11 +246,11 @@ def _child(job_bytes, writable, scratch, namespace, config):
     sys.stdout, sys.stderr = CappedText(), CappedText()  # printing and warnings are not failures
     os.chdir(scratch)
     out = os.fdopen(writable, "wb")
-    job = loads(job_bytes)
+    job, cases = (loads(frame) for frame in split_frames(job_bytes))
     deps = _reference(job["deps"], namespace)
     _limit(config["memory"])
     _lock_down(config)
-    for record in _grade(job, dict(namespace), deps):
+    for record in _grade(job, cases, dict(namespace), deps):
         write_frame(out, dumps(record))
 
 
@@ -305,12 +319,11 @@ def _hook(protected, devices):
     return hook
 
 
-def _grade(job, namespace, deps):
+def _grade(job, cases, namespace, deps):
     """Records for the grader: the cell's problem or notes, then one record per case."""
     exercise, cell = job["exercise"], f"<{job['marker']} cell>"
-    source, removed = without_ipython(job["source"])
     try:
-        code = compile(source, cell, "exec")
+        code, removed = compiled(job["source"], cell)
     except SyntaxError as error:
         yield {"problem": f"the cell has a syntax error on line {error.lineno}: {error.msg}"}
         return
@@ -330,7 +343,7 @@ def _grade(job, namespace, deps):
     if not callable(fn):
         yield {"problem": f"the cell does not define the function {exercise}()"}
         return
-    for index, args in enumerate(job["cases"]):
+    for index, args in enumerate(cases):
         try:
             captured, problem = attempt(exercise, fn, args, deps, cell)
         except BaseException as error:  # SystemExit, KeyboardInterrupt: still only this case
@@ -338,14 +351,24 @@ def _grade(job, namespace, deps):
         yield {"case": index, "captured": captured} if problem is None else {"case": index, "problem": problem}
 
 
-def without_ipython(source):
-    """(source, [line numbers]): a cell that only compiles without its IPython lines (`%magic`,
-    `!shell`) gets them replaced by `pass`; a cell that compiles is left as it is."""
+def compiled(source, cell):
+    """(code, [line numbers of IPython commands left out]) of a graded cell.
+
+    A cell that does not compile is compiled again without its IPython lines (`%magic`,
+    `!shell`), which become `pass`: the grader runs Python, not IPython. A cell that compiles
+    is left as it is (a line starting with % may continue an expression).
+    """
     try:
-        compile(source, "<cell>", "exec")
-        return source, []
-    except Exception:  # whatever it is, the caller's compile reports it
-        pass
+        return compile(source, cell, "exec"), []
+    except SyntaxError:
+        stripped, removed = without_ipython(source)
+        if not removed:
+            raise
+        return compile(stripped, cell, "exec"), removed
+
+
+def without_ipython(source):
+    """(source, [line numbers]): source with each line that starts with % or ! made `pass`."""
     lines, removed = source.splitlines(keepends=True), []
     for number, line in enumerate(lines, start=1):
         text = line.lstrip()
@@ -395,7 +418,11 @@ class Sandbox:
             raise SandboxError(f"the grading process did not start: {detail}")
 
     def run(self, job, timeout):
-        """(status, output) of one job; status["status"] is "lost" when the fork server died."""
+        """(status, output) of one job; status["status"] is "lost" when the fork server died.
+
+        job -- frames(dumps({"exercise", "marker", "source", "deps": {name: reference source}}),
+                      dumps([the keyword arguments of each case]))
+        """
         try:
             write_frame(self.process.stdin, dumps({"timeout": timeout}))
             write_frame(self.process.stdin, job)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.capture import CappedText, NotPlainData, dumps, loads, raised
-from autograder.sandbox import split_frames, without_ipython, write_frame
+from autograder.sandbox import compiled, split_frames, write_frame
 
 
 def test_plain_data_survives_the_round_trip():
@@ -81,5 +81,12 @@ def test_a_cut_off_output_keeps_its_complete_frames():
 
 
 def test_ipython_lines_are_dropped_only_when_the_cell_needs_it():
-    assert without_ipython("x = 5 \\\n    % 3\n") == ("x = 5 \\\n    % 3\n", [])  # Python's modulo: kept
-    assert without_ipython("%time\ndef f():\n    !ls\n    return 1\n") == ("pass\ndef f():\n    pass\n    return 1\n", [1, 3])
+    code, removed = compiled("x = 5 \\\n    % 3\n", "<cell>")
+    namespace = {}
+    exec(code, namespace)
+    assert removed == [] and namespace["x"] == 2  # a continued expression: Python's modulo, kept
+    code, removed = compiled("%time\ndef f():\n    !ls\n    return 1\n", "<cell>")
+    exec(code, namespace)
+    assert removed == [1, 3] and namespace["f"]() == 1
+    with pytest.raises(SyntaxError):
+        compiled("%time\ndef f(:\n", "<cell>")
