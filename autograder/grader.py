@@ -20,7 +20,7 @@ from .cases import CASES
 from .cells import setup_sources
 from .course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
 from .grading import CaseResult, check_case, expected, score
-from .reference import _sources as reference_sources
+from .reference import solution_sources
 from .sandbox import Sandbox, frames, split_frames
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
@@ -60,7 +60,7 @@ def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_M
     """Grade every submission under `submissions` (folder or zip) into the folder `out`.
 
     Writes OUT/<student>/results.json and feedback.html as each student finishes, then
-    OUT/grades.csv (and the gradebook, if given). Returns the StudentResults, sorted by student.
+    OUT/grades.csv (and the gradebook, if given). Returns the StudentResults.
     Raises intake.Unreadable when `submissions` cannot be read and sandbox.SandboxError when the
     release itself cannot run; a submission's own problems never raise.
     """
@@ -128,7 +128,7 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
     """Run every job on `jobs` fork servers; write each student's files once all their jobs are in."""
     from tqdm import tqdm
 
-    sources = reference_sources()[1]
+    sources = solution_sources()
     arguments = {name: dumps([case.build() for case in CASES[name]]) for name in EXERCISES}  # encoded once
     work, done = queue.Queue(), queue.Queue()
     pending = {}

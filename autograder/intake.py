@@ -143,11 +143,13 @@ def read(submission):
         return submission
     try:
         cells, notes = read_cells(submission.path)
+        submission.found = locate(cells)
     except NotANotebook as error:
         submission.fatal = f"{submission.shown}: {error}"
-        return submission
-    submission.notes += notes
-    submission.found = locate(cells)
+    except Exception as error:  # a file this reader did not foresee: this student only, never the batch
+        submission.fatal = f"{submission.shown}: could not be read ({type(error).__name__}: {error})"
+    else:
+        submission.notes += notes
     return submission
 
 

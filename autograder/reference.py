@@ -31,6 +31,11 @@ def _sources():
     return setup_sources(cells), solutions
 
 
+def solution_sources():
+    """{exercise name: the source of its solution cell}."""
+    return dict(_sources()[1])
+
+
 def solution_namespace(overrides=None):
     """A fresh namespace holding the setup's names and the four reference functions.
 
