@@ -314,17 +314,17 @@ def _dino_names():
 def _model_cases():
     def some_dinos():
         names = _dino_names()
-        picked = np.random.RandomState(4).choice(len(names), 60, replace=False)
+        picked = np.random.RandomState(4).choice(len(names), 40, replace=False)
         return [names[i] for i in sorted(picked)]
 
     # Every grader runs these for every student, so they train briefly: the public test's 2001
     # iterations on all the names (model_test in the notebook) cost a second per student. A
     # mistake in the order of the examples, X and Y, the learning rate or the hidden state
     # carried from one step to the next shows in the trained parameters after a few steps; the
-    # shorter lists are gone through more than twice, which checks the wrap-around.
+    # two shorter lists are gone through more than twice, which checks the wrap-around.
     return [
-        _model_case("the dinosaur names, 201 iterations, n_a 50, 7 names per print", False, _dino_names, 201, 50, 7),
-        _model_case("60 of the names, 151 iterations, n_a 16, 3 names per print", False, some_dinos, 151, 16, 3),
+        _model_case("the dinosaur names, 101 iterations, n_a 50, 7 names per print", False, _dino_names, 101, 50, 7),
+        _model_case("40 of the names, 101 iterations, n_a 16, 3 names per print", False, some_dinos, 101, 16, 3),
         _model_case("other names with a vocabulary of 10 characters, 71 iterations, n_a 12", False,
                     lambda: _synthetic_names(6, 30, "aeioustrnk"), 71, 12, 2),
     ]
