@@ -141,7 +141,7 @@ def raised(error, cell=None):
     message = f"raised {type(error).__name__}" + (f": {text}" if text else "")
     if len(message) > MESSAGE_LIMIT:
         message = message[:MESSAGE_LIMIT] + " [...]"
-    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == cell]
+    lines = [line for frame, line in traceback.walk_tb(error.__traceback__) if frame.f_code.co_filename == cell]
     return message + (f" (line {lines[-1]} of your cell)" if lines else "")
 
 
