@@ -2,9 +2,17 @@
 
 import argparse
 import sys
+import time
 
-from . import colab, release
-from .course import REPOSITORY, ZH_ASSIGNMENT
+
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    return parse
 
 
 def main(argv=None):
@@ -13,9 +21,25 @@ def main(argv=None):
     make_release = commands.add_parser(
         "release", help="refresh the generated sources (Colab cells, Chinese edition) and regenerate release/ with nbgrader")
     make_release.add_argument("--root", help="write the release under this course root instead of the repository")
+    grade = commands.add_parser(
+        "grade", help="grade submitted notebooks: isolated, in parallel, robust to broken notebooks",
+        description="Grade every notebook in SUBMISSIONS and write OUT/grades.csv, and per student "
+                    "OUT/<student>/results.json (Gradescope's format) and feedback.html.")
+    grade.add_argument("submissions", metavar="SUBMISSIONS",
+                       help="nbgrader's <student>/<assignment>/*.ipynb tree, a folder of .ipynb files, or a .zip of either")
+    grade.add_argument("--out", required=True, metavar="OUT", help="folder for the results (created if missing)")
+    grade.add_argument("--jobs", type=_positive(int), metavar="N", help="exercises graded at once (default: the number of cores)")
+    grade.add_argument("--timeout", type=_positive(float), default=None, metavar="S",
+                       help="seconds each exercise of a submission may run (default: 60)")
+    grade.add_argument("--memory", type=_positive(int), default=None, metavar="MB",
+                       help="memory each exercise of a submission may allocate (default: 1024)")
+    grade.add_argument("--gradebook", metavar="PATH", help="also record the scores in this nbgrader gradebook.db")
     args = parser.parse_args(argv)
 
     if args.command == "release":
+        from . import colab, release
+        from .course import REPOSITORY, ZH_ASSIGNMENT
+
         for problem in release.prepare_sources():
             print(f"warning: zh-CN edition: {problem}", file=sys.stderr)
         if not colab.repository_is_set():
@@ -23,6 +47,28 @@ def main(argv=None):
                   "the Open in Colab badges and the Colab setup cell work once it names yours", file=sys.stderr)
         folder = release.generate(args.root)
         print(f"release written to {folder} and {folder.parent / ZH_ASSIGNMENT}")
+        return 0
+    return _grade(args)
+
+
+def _grade(args):
+    from . import grader, intake, report, sandbox
+
+    started = time.monotonic()
+    jobs = args.jobs or grader.default_jobs()
+    try:
+        results = grader.grade(args.submissions, args.out, jobs=jobs,
+                               timeout=args.timeout or grader.DEFAULT_TIMEOUT,
+                               memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
+                               progress=True)
+    except (intake.Unreadable, sandbox.SandboxError, report.GradebookError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    unread = sum(r.submission.fatal is not None for r in results)
+    mean = sum(r.total for r in results) / len(results) if results else 0
+    print(f"graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} jobs: "
+          f"{len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
+          f"{report.MAX_POINTS:g}; results in {args.out}")
     return 0
 
 

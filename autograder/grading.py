@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .capture import NotPlainData, capture
+from .capture import attempt, capture
 from .cases import CASES
 from .course import EXERCISES
 from .reference import solution_namespace
@@ -50,12 +50,9 @@ def check_case(exercise, index, got):
 def run_case(exercise, index, fn, deps):
     """Run fn on one case in this process and check it; an exception fails the case, with its message."""
     case = CASES[exercise][index]
-    try:
-        got = capture(exercise, fn, case.build(), deps)
-    except NotPlainData as error:
-        return CaseResult(case.title, case.public, [str(error)])
-    except Exception as error:  # the student's code raised: that is this case's failure
-        return CaseResult(case.title, case.public, [f"raised {type(error).__name__}: {error}"])
+    got, problem = attempt(exercise, fn, case.build(), deps)
+    if problem is not None:
+        return CaseResult(case.title, case.public, [problem])
     return check_case(exercise, index, got)
 
 

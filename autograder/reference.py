@@ -10,23 +10,31 @@ import re
 import sys
 from functools import lru_cache
 
-import nbformat
-
 from .cells import marker_number, setup_sources
 from .course import COURSE_ROOT, EXERCISES, SOURCE_NOTEBOOK
+from .intake import read_cells
 
 
 @lru_cache(maxsize=1)
 def _sources():
-    """(setup sources, {exercise name: solution source}) read once from the source notebook."""
-    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
-    by_number = {marker_number(c.source): c.source for c in nb.cells if c.cell_type == "code"}
+    """(setup sources, {exercise name: solution source}) read once from the source notebook.
+
+    The notebook is read as plain JSON (intake.read_cells), not with nbformat, whose import
+    takes seconds: this runs in every nbgrader kernel and in every run of the grader.
+    """
+    cells, _ = read_cells(SOURCE_NOTEBOOK)
+    by_number = {marker_number(c.source): c.source for c in cells if c.cell_type == "code"}
     solutions = {}
     for exercise in EXERCISES.values():
         if exercise.number not in by_number:
             raise RuntimeError(f"{SOURCE_NOTEBOOK}: no cell marked {exercise.marker} ({exercise.name})")
         solutions[exercise.name] = by_number[exercise.number]
-    return setup_sources(nb), solutions
+    return setup_sources(cells), solutions
+
+
+def solution_sources():
+    """{exercise name: the source of its solution cell}."""
+    return dict(_sources()[1])
 
 
 def solution_namespace(overrides=None):

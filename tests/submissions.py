@@ -7,7 +7,7 @@ import nbformat
 
 from autograder.cells import marker_number
 from autograder.course import EXERCISES, RELEASE_DIR, ASSIGNMENT
-from autograder.reference import _sources
+from autograder.reference import solution_sources
 
 
 @lru_cache(maxsize=None)
@@ -17,7 +17,7 @@ def _release(assignment):
 
 def solutions():
     """{exercise: the instructor's solution cell source}."""
-    return dict(_sources()[1])
+    return solution_sources()
 
 
 def release_notebook(assignment=ASSIGNMENT):

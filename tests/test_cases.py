@@ -54,6 +54,9 @@ WRONG = [
       "a vocabulary of 9 characters, n_a 7, learning rate 0.1"}),
     ("model", ('Y = X[1:] + [char_to_ix["\\n"]]', "Y = X[1:] + [0] if j else X[1:] + [1]"), None),
     ("model", ("learning_rate=0.01)", "learning_rate=0.02)"), None),
+    # the brief hidden model cases still see the state carried between steps and the wrap-around
+    ("model", ("curr_loss, gradients, a_prev = optimize(", "curr_loss, gradients, _ = optimize("), None),
+    ("model", ("idx = j % len(examples)", "idx = j % 100"), None),
 ]
 
 
@@ -85,7 +88,7 @@ def test_a_stub_scores_zero_with_the_error_as_message():
     stub = solutions()["clip"].split("    clipped = {}")[0] + "    raise NotImplementedError()\n"
     rs = results("clip", stub)
     assert score("clip", rs) == 0
-    assert all(r.problems == ["raised NotImplementedError: "] for r in rs)
+    assert all(r.problems == ["raised NotImplementedError"] for r in rs)
 
 
 def test_partial_credit_is_shared_among_cases():

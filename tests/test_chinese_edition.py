@@ -48,7 +48,7 @@ def test_the_graders_find_the_same_graded_and_setup_cells_in_both_editions():
     english, chinese = (nbformat.read(path, as_version=4) for path in EDITIONS["release"])
     graded = [{marker_number(c.source): c.source for c in nb.cells if c.cell_type == "code"} for nb in (english, chinese)]
     assert graded[0] == graded[1] and set(graded[0]) >= {e.number for e in EXERCISES.values()}
-    assert setup_sources(english) == setup_sources(chinese)
+    assert setup_sources(english.cells) == setup_sources(chinese.cells)
 
 
 def _structure(markdown):

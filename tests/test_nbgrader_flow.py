@@ -1,13 +1,15 @@
-"""Stock nbgrader on this course: generate_assignment, autograde, generate_feedback, export."""
+"""Stock nbgrader on this course: generate_assignment, autograde, generate_feedback, export;
+and the project's grader next to it, on the same submissions and gradebook."""
 
 import csv
+import shutil
 import warnings  # noqa: F401 (the noisy submission's source uses it)
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import release
+from autograder import grader, release
 from autograder.course import ASSIGNMENT, EXERCISES, ZH_ASSIGNMENT
 from autograder.release import run_nbgrader
 from tests.submissions import edited, solutions, submission
@@ -79,3 +81,20 @@ def test_feedback_shows_failures_but_not_hidden_test_code(course):
     assert "PASS [hidden]" in html and "NotImplementedError" in html
     for secret in ("BEGIN HIDDEN TESTS", "autograder.notebook", "grade(&quot;clip&quot;", 'grade("clip"'):
         assert secret not in html
+
+
+def test_the_projects_grader_agrees_and_fills_the_gradebook(course, tmp_path):
+    root = course[0]
+    gradebook = tmp_path / "gradebook.db"
+    shutil.copy(root / "gradebook.db", gradebook)
+    with Gradebook(f"sqlite:///{gradebook}") as gb:  # forget what nbgrader stored
+        for student in STUDENTS:
+            gb.remove_submission(ASSIGNMENT, student)
+    grader.grade(root / "submitted", tmp_path / "out", gradebook=gradebook)
+    with Gradebook(f"sqlite:///{gradebook}") as gb:
+        got = {student: {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
+               for student in STUDENTS}
+        needs_manual = [g.name for student in STUDENTS
+                        for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades if g.needs_manual_grade]
+    assert got == EXPECTED
+    assert needs_manual == []

@@ -1,0 +1,279 @@
+"""The project's grader: a batch of submissions, graded in child processes, in parallel.
+
+Each exercise of each submission is one job: its graded cell runs in a fresh child of a fork
+server (autograder.sandbox) on the cases' arguments, built here and sent as plain data. What
+comes back is decoded as plain data and checked here against the reference solution, which
+never leaves this process. A job that crashes, hangs or floods costs its own exercise only.
+"""
+
+import os
+import queue
+import signal
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import intake, report
+from .capture import NotPlainData, dumps, loads
+from .cases import CASES
+from .cells import setup_sources
+from .course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
+from .grading import CaseResult, check_case, expected, score
+from .reference import solution_sources
+from .sandbox import Sandbox, frames, split_frames
+
+DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
+DEFAULT_MEMORY = 1024  # MB of memory a job may allocate
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    points: float = 0
+    cases: list = field(default_factory=list)  # a CaseResult per case
+    notes: list = field(default_factory=list)  # repairs and remarks, which cost nothing
+    problem: str = None  # why no case could run (no cell, a syntax error, ...)
+
+
+@dataclass
+class StudentResult:
+    submission: intake.Submission
+    exercises: dict = field(default_factory=dict)  # {name: ExerciseResult}, in EXERCISES order
+
+    @property
+    def student(self):
+        return self.submission.student
+
+    @property
+    def total(self):
+        return round(sum(e.points for e in self.exercises.values()), 2)
+
+
+def default_jobs():
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY, gradebook=None,
+          progress=False):
+    """Grade every submission under `submissions` (folder or zip) into the folder `out`.
+
+    Writes OUT/<student>/results.json and feedback.html as each student finishes, then
+    OUT/grades.csv (and the gradebook, if given). Returns the StudentResults.
+    Raises intake.Unreadable when `submissions` cannot be read and sandbox.SandboxError when the
+    release itself cannot run; a submission's own problems never raise.
+    """
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    if out == submissions or out.is_relative_to(submissions):
+        raise intake.Unreadable(f"{out}: the output folder must not be inside the submissions")
+    if gradebook:
+        report.gradebook_url(gradebook)  # a wrong path fails now, not after the grading
+    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
+        unpacked = Path(scratch) / "submissions"
+        unpacked.mkdir()
+        results = [StudentResult(intake.read(s)) for s in intake.discover(submissions, unpacked)]
+        out.mkdir(parents=True, exist_ok=True)
+        config = {
+            "release": str(RELEASE_DIR),
+            "setup": setup_sources(intake.read_cells(RELEASE_DIR / f"{ASSIGNMENT}.ipynb")[0]),
+            "protected": protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
+            "memory": memory,
+        }
+        _run(results, config, out, jobs or default_jobs(), timeout, scratch, progress)
+    report.write_grades(out, results)
+    if gradebook:
+        report.record_in_gradebook(gradebook, results)
+    return results
+
+
+def _secret_places(gradebook):
+    """What graded code must not read: the solutions, the grading code and tests, the course's
+    git history, and the places where nbgrader keeps other students' work."""
+    places = [SOURCE_DIR, Path(__file__).resolve().parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
+              COURSE_ROOT / "submitted", COURSE_ROOT / "autograded", COURSE_ROOT / "feedback"]
+    git = COURSE_ROOT / ".git"
+    if git.is_file():  # a worktree: .git holds the path of its git folder, which names the shared one
+        git = Path(git.read_text().partition("gitdir:")[2].strip())
+        places.append(git)
+        if (git / "commondir").is_file():
+            git = (git / (git / "commondir").read_text().strip()).resolve()
+    places.append(git)
+    if gradebook:
+        places.append(Path(gradebook))
+    return places
+
+
+def protected_files(places):
+    """[[st_dev, st_ino], ...] of the places and of every file and folder under them."""
+    found = set()
+    for place in map(Path, places):
+        if not place.exists():
+            continue
+        found.add(_identity(place))
+        for folder, dirs, files in os.walk(place):
+            found.update(_identity(Path(folder, name)) for name in dirs + files)
+    return sorted(list(pair) for pair in found - {None})
+
+
+def _identity(path):
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _run(results, config, out, jobs, timeout, scratch, progress):
+    """Run every job on `jobs` fork servers; write each student's files once all their jobs are in."""
+    from tqdm import tqdm
+
+    sources = solution_sources()
+    arguments = {name: dumps([case.build() for case in CASES[name]]) for name in EXERCISES}  # encoded once
+    work, done = queue.Queue(), queue.Queue()
+    pending = {}
+    for result in results:
+        cells = {} if result.submission.fatal else result.submission.found
+        located = [name for name in EXERCISES if name in cells and cells[name].cell is not None]
+        pending[result.student] = len(located)
+        for name in located:
+            exercise = EXERCISES[name]
+            work.put((result.student, name, {"exercise": name, "marker": exercise.marker, "deps":
+                                             {dep: sources[dep] for dep in exercise.uses},
+                                             "source": cells[name].cell.source}))
+    count = min(jobs, work.qsize())
+    for _ in range(count):
+        work.put(None)  # one stop sign per worker
+    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, arguments, timeout),
+                                daemon=True) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+
+    by_student = {r.student: r for r in results}
+    bar = tqdm(total=len(results), unit="notebook", disable=not progress, leave=False)
+    try:
+        for name in EXERCISES if workers else ():  # computed here while the fork servers start
+            for index in range(len(CASES[name])):
+                expected(name, index)
+        for result in results:
+            if pending[result.student] == 0:
+                _finish(result, out, bar)
+        while any(pending.values()):
+            item = done.get()
+            if isinstance(item, BaseException):
+                raise item
+            student, name, status, output = item
+            result = by_student[student]
+            result.exercises[name] = _exercise(name, status, output, timeout)
+            pending[student] -= 1
+            if pending[student] == 0:
+                _finish(result, out, bar)
+    finally:
+        bar.close()
+        _drain(work)
+        for _ in workers:
+            work.put(None)
+        for worker in workers:
+            worker.join()
+
+
+def _drain(work):
+    """Empty the work queue, so that on an error the workers stop after their current job."""
+    while True:
+        try:
+            work.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _work(config, scratch, work, done, arguments, timeout):
+    """A worker thread: one fork server, fed jobs from `work` until a stop sign.
+
+    arguments -- {exercise: the cases' arguments, encoded}
+    """
+    try:
+        sandbox = Sandbox(config, scratch)
+    except BaseException as error:
+        done.put(error)
+        return
+    try:
+        for student, name, job in iter(work.get, None):
+            done.put((student, name, *sandbox.run(frames(dumps(job), arguments[name]), timeout)))
+    except BaseException as error:
+        done.put(error)
+    finally:
+        sandbox.close()
+
+
+def _finish(result, out, bar):
+    """Fill in the exercises that had no job, order them, and write the student's files."""
+    for name in EXERCISES:
+        if result.submission.fatal:
+            result.exercises[name] = ExerciseResult(name, problem="the notebook could not be read")
+        elif name in result.exercises:
+            result.exercises[name].notes[:0] = result.submission.found[name].notes
+        else:  # no cell: locate() said why
+            result.exercises[name] = ExerciseResult(name, problem=" ".join(result.submission.found[name].notes))
+    result.exercises = {name: result.exercises[name] for name in EXERCISES}
+    report.write_student(out, result)
+    bar.update()
+
+
+def _exercise(name, status, output, timeout):
+    """The ExerciseResult of one job, from what the fork server reported and the child wrote."""
+    result = ExerciseResult(name)
+    records = []
+    for frame in split_frames(output):
+        try:
+            records.append(loads(frame))
+        except NotPlainData:
+            break  # a frame that is not plain data: nothing after it is trusted either
+    titles = [case.title for case in CASES[name]]
+    got = {}
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        if isinstance(record.get("note"), str):
+            result.notes.append(record["note"])
+        elif isinstance(record.get("problem"), str) and "case" not in record:
+            result.problem = record["problem"]
+        elif type(record.get("case")) is int and 0 <= record["case"] < len(titles):
+            got.setdefault(record["case"], record)
+    if result.problem:
+        return result
+    for index, case in enumerate(CASES[name]):
+        record = got.get(index)
+        if record is None:
+            problems = [_stopped(status, timeout)]
+        elif isinstance(record.get("problem"), str):
+            problems = [record["problem"]]
+        else:
+            problems = _checked(name, index, record.get("captured"))
+        result.cases.append(CaseResult(case.title, case.public, problems))
+    result.points = score(name, result.cases)
+    return result
+
+
+def _checked(name, index, captured):
+    """The check's problems for what a child captured; its data is untrusted, so a shape the
+    check does not expect fails the case instead of the grader."""
+    try:
+        return check_case(name, index, captured).problems
+    except Exception:
+        return ["the result has an unexpected form and could not be checked"]
+
+
+def _stopped(status, timeout):
+    """Why a case has no result, from how the child ended."""
+    code = status.get("code")
+    if status["status"] == "timeout":
+        return f"not finished within the time limit of {timeout:g} s per exercise (an endless loop? very slow code?)"
+    if status["status"] == "flood":
+        return "not finished: the code wrote too much data and was stopped"
+    if status["status"] == "lost":
+        return "not finished: the grading process stopped while it ran this exercise"
+    if isinstance(code, int) and code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+        return f"not finished: the process running the code was killed ({name})" + (
+            ", perhaps for using too much memory" if -code == signal.SIGKILL else "")
+    return f"not finished: the process running the code exited with status {code} (os._exit or sys.exit?)"
