@@ -129,3 +129,17 @@ def test_stock_nbgrader_grades_the_chinese_edition_like_the_english_one(graded_c
                             for name in EXERCISES} for student in ("solved", "untouched")}
     assert scores["solved"] == {name: e.points for name, e in EXERCISES.items()}
     assert scores["untouched"] == {name: 0 for name in EXERCISES}
+
+
+def test_the_projects_grader_grades_an_nbgrader_tree_with_both_editions(tmp_path):
+    """Students of either edition in one submitted/ tree: the same cases, the same points."""
+    from autograder import grader
+
+    for student, assignment, solved in (("li", ZH_ASSIGNMENT, tuple(EXERCISES)), ("ann", ASSIGNMENT, ("clip",)),
+                                        ("wu", ZH_ASSIGNMENT, ("clip", "sample"))):
+        folder = tmp_path / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(submission(solved=solved, assignment=assignment), folder / "any_name.ipynb")
+    results = grader.grade(tmp_path / "submitted", tmp_path / "out", jobs=2)
+    totals = {r.student: r.total for r in results}
+    assert totals == {"li": 12, "ann": 2, "wu": 5}
