@@ -1,0 +1,110 @@
+"""The Shakespeare notebook: committed clean, and runs headless top to bottom from its folder.
+
+The full run trains a shortened epoch (LSTM_EPOCH_BATCHES) and writes from a prompt given in
+LSTM_PROMPT that is long, upper-case and full of characters the model does not know. Shorter
+runs of the first cells check the other ways in: no prompt and no stdin, the course folder as
+the working directory, and a folder where the course cannot be found.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "shakespeare_lstm.ipynb"
+WEIRD_PROMPT = ("SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d "
+                "\u2014 and 42 \U0001f339")
+
+
+def run(cell_ids=None, cwd=NOTEBOOK.parent, env=None, allow_errors=False):
+    """Execute the notebook (or only the cells with the given ids) in a fresh kernel.
+
+    env -- environment variables for the kernel, on top of this process's minus the
+           notebook's own LSTM_* variables
+    Returns {cell id: everything the cell printed or displayed as text, and its error}.
+    """
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    if cell_ids is not None:
+        nb.cells = [c for c in nb.cells if c.id in cell_ids]
+    kernel_env = {k: v for k, v in os.environ.items() if not k.startswith("LSTM_")}
+    kernel_env.update(OPENBLAS_NUM_THREADS="1", **(env or {}))
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute(env=kernel_env)
+    return {c.id: text_of(c) for c in nb.cells if c.cell_type == "code"}
+
+
+def text_of(cell):
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.get("data", {}).get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def full_run():
+    return run(env={"LSTM_EPOCH_BATCHES": "3", "LSTM_PROMPT": WEIRD_PROMPT})
+
+
+def test_committed_notebook_has_no_outputs_and_meaningful_unique_ids():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    ids = [c.id for c in nb.cells]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", i) for i in ids), ids
+
+
+def test_gradient_check_prints_small_relative_errors(full_run):
+    errors = [float(e) for e in re.findall(r"relative error (\S+)", full_run["gradcheck"])]
+    assert len(errors) == 16  # eight weight arrays, without and with dropout
+    assert max(errors) < 1e-7
+
+
+def test_shipped_model_is_loaded_and_compared_with_the_baseline(full_run):
+    out = full_run["load"]
+    assert "validation loss of the LSTM" in out and "n-gram baseline" in out
+
+
+def test_the_epoch_is_shortened_by_the_environment_variable(full_run):
+    assert "trained on 3 batches" in full_run["train"]
+    before_after = r"validation loss: \d\.\d{4} before this epoch, \d\.\d{4} after"
+    assert re.search(before_after, full_run["train"])
+
+
+def test_a_hostile_prompt_writes_a_poem_with_notes(full_run):
+    assert WEIRD_PROMPT in full_run["prompt"] or repr(WEIRD_PROMPT) in full_run["prompt"]
+    out = full_run["poem"]
+    assert "note: dropped characters" in out and "the model reads the last 40" in out
+    assert "400 characters written" in out
+
+
+def test_four_temperatures_are_shown(full_run):
+    out = full_run["temperatures"]
+    for t in ("0.2", "0.5", "1.0", "1.2"):
+        assert f"----- temperature {t} -----" in out
+
+
+def test_without_a_person_or_a_prompt_the_default_line_is_used():
+    out = run(["setup", "imports", "prompt"])
+    assert "first line: 'Forsooth this maketh no sense '" in out["prompt"]
+
+
+def test_setup_works_from_the_course_folder():
+    out = run(["setup", "imports", "data"], cwd=ROOT)
+    assert "31412 windows in the whole text" in out["data"]
+
+
+def test_setup_says_where_it_looked_when_the_course_is_missing(tmp_path):
+    out = run(["setup"], cwd=tmp_path, allow_errors=True)
+    assert "FileNotFoundError" in out["setup"] and "utils/lstm.py is neither in" in out["setup"]
