@@ -63,4 +63,15 @@ SUPPORT_FILES = (
 # Notebooks that students open straight from the repository rather than from an nbgrader release
 # (the optional ones in notebooks/), each with the files, relative to the repository root, that
 # its Colab setup cell downloads. `python -m autograder release` gives each its badge and setup cell.
-COLAB_NOTEBOOKS = {}
+COLAB_NOTEBOOKS = {
+    "notebooks/shakespeare_lstm.ipynb": (
+        "utils/__init__.py",
+        "utils/rnn.py",  # utils/__init__.py imports it
+        "utils/text.py",
+        "utils/lstm.py",
+        "utils/train_lstm.py",
+        "data/shakespeare.txt",
+        "data/shakespeare_lstm.npz",
+        "data/shakespeare_lstm.json",
+    ),
+}

@@ -9,11 +9,12 @@ from nbclient import NotebookClient
 def execute(nb, folder, allow_errors=False, env=None, timeout=300):
     """Run every cell of nb with folder as the working directory; returns the executed notebook.
 
-    env -- extra environment variables for the kernel (on top of this process's, without
-           NBGRADER_EXECUTION unless given)
+    env -- extra environment variables for the kernel, on top of this process's minus the
+           switches the notebooks read (NBGRADER_EXECUTION, LSTM_*) unless given here
     """
     nb = nbformat.from_dict(nb)
-    kernel_env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    kernel_env = {k: v for k, v in os.environ.items()
+                  if k != "NBGRADER_EXECUTION" and not k.startswith("LSTM_")}
     kernel_env.update(env or {})
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(folder)}})

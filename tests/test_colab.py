@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -164,6 +165,23 @@ def test_on_colab_the_chinese_edition_finds_its_files_too(tmp_path, colab_kernel
     assert errors == {"NotImplementedError"}, "only the student's missing work fails"
     setup = next(c for c in done.cells if c.id == "setup-data")
     assert "There are 19909 total characters and 27 unique characters" in text_of(setup)
+
+
+@pytest.mark.parametrize("notebook", list(COLAB_NOTEBOOKS))
+def test_on_colab_an_optional_notebook_alone_downloads_its_files_and_runs_top_to_bottom(
+        notebook, tmp_path, colab_kernel_env):
+    name = Path(notebook).name
+    folder = _alone_in(tmp_path / "content", nbformat.read(COURSE_ROOT / notebook, as_version=4), name)
+    # LSTM_EPOCH_BATCHES shortens the Shakespeare notebook's extra epoch to a few batches
+    done = execute(nbformat.read(folder / name, as_version=4), folder,
+                   env=dict(colab_kernel_env, LSTM_EPOCH_BATCHES="2"))
+
+    files = COLAB_NOTEBOOKS[notebook]
+    assert f"Downloaded {len(files)} course files into {folder}" in text_of(_setup_cell(done))
+    present = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and
+                     "__pycache__" not in p.parts)
+    assert present == sorted([name, *files])
+    assert sorted(_Mirror.requested) == sorted(f"/{f}" for f in files)
 
 
 def _run_setup_cell(folder, env, colab_session):

@@ -6,13 +6,13 @@ runs of the first cells check the other ways in: no prompt and no stdin, the cou
 the working directory, and a folder where the course cannot be found.
 """
 
-import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tests.notebook_runner import execute, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "shakespeare_lstm.ipynb"
@@ -23,31 +23,14 @@ WEIRD_PROMPT = ("SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art mor
 def run(cell_ids=None, cwd=NOTEBOOK.parent, env=None, allow_errors=False):
     """Execute the notebook (or only the cells with the given ids) in a fresh kernel.
 
-    env -- environment variables for the kernel, on top of this process's minus the
-           notebook's own LSTM_* variables
+    env -- environment variables for the kernel (see tests.notebook_runner.execute)
     Returns {cell id: everything the cell printed or displayed as text, and its error}.
     """
     nb = nbformat.read(NOTEBOOK, as_version=4)
     if cell_ids is not None:
         nb.cells = [c for c in nb.cells if c.id in cell_ids]
-    kernel_env = {k: v for k, v in os.environ.items() if not k.startswith("LSTM_")}
-    kernel_env.update(OPENBLAS_NUM_THREADS="1", **(env or {}))
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(cwd)}})
-    client.execute(env=kernel_env)
-    return {c.id: text_of(c) for c in nb.cells if c.cell_type == "code"}
-
-
-def text_of(cell):
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
-        elif output.output_type == "error":
-            parts.append(f"{output.ename}: {output.evalue}")
-    return "".join(parts)
+    done = execute(nb, cwd, allow_errors=allow_errors, env=env, timeout=120)
+    return {c.id: text_of(c) for c in done.cells if c.cell_type == "code"}
 
 
 @pytest.fixture(scope="module")
