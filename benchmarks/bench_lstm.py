@@ -1,12 +1,13 @@
 """One epoch of the Shakespeare LSTM: our numpy code against the same model in PyTorch.
 
-    python -m benchmarks.bench_lstm [--threads 1 2] [--repeats 1]
+    python -m benchmarks.bench_lstm [--threads 1 2] [--batch-sizes 128 32] [--repeats 1]
 
 run from the repository root with the project's Python. Each measurement runs in a fresh
 process with its thread count set before numpy or torch is loaded: an epoch of the 31412
-windows (shuffled, batches of 128, dropout 0.5, Adam), timed, with the process's peak
-resident memory during the epoch. numpy and PyTorch alternate, so a change of load on the
-machine hits both, and the script prints the ratio numpy / PyTorch for every thread count.
+windows (shuffled, dropout 0.5, Adam), timed, with the process's peak resident memory during
+the epoch. Batches of 128 are the original Keras setting; 32 is what utils/train_lstm.py and
+the notebook use. numpy and PyTorch alternate, so a change of load on the machine hits both,
+and the script prints the ratio numpy / PyTorch for every thread count and batch size.
 It also times writing 400 characters with utils.lstm.generate.
 
 PyTorch is never a dependency of the project: the first run creates benchmarks/.venv-torch
@@ -28,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TORCH_VENV = ROOT / "benchmarks" / ".venv-torch"
 TORCH_PYTHON = TORCH_VENV / "bin" / "python"
 TORCH_VERSION = "2.13.0"
-BATCH_SIZE = 128
 
 
 def torch_python():
@@ -46,13 +46,13 @@ def torch_python():
     return TORCH_PYTHON
 
 
-def run_worker(python, framework, threads):
+def run_worker(python, framework, threads, batch_size):
     """Run one measurement in a fresh process; returns its JSON result as a dict."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = str(threads)
     out = subprocess.run([str(python), "-m", "benchmarks.bench_lstm", "--worker", framework,
-                          "--threads", str(threads)], cwd=ROOT, env=env, check=True,
+                          "--threads", str(threads), "--batch-sizes", str(batch_size)], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -85,7 +85,7 @@ def windows():
     return X, Y, len(chars)
 
 
-def numpy_epoch(X, Y, vocab_size):
+def numpy_epoch(X, Y, vocab_size, batch_size):
     """Time one epoch of utils.lstm; returns (seconds, mean batch loss)."""
     import numpy as np
 
@@ -97,15 +97,15 @@ def numpy_epoch(X, Y, vocab_size):
     losses = []
     start = time.perf_counter()
     order = rng.permutation(len(X))
-    for s in range(0, len(X), BATCH_SIZE):
-        batch = order[s : s + BATCH_SIZE]
+    for s in range(0, len(X), batch_size):
+        batch = order[s : s + batch_size]
         probs, cache = model_forward(parameters, X[batch], training=True, rng=rng)
         losses.append(cross_entropy(probs, Y[batch]))
         optimizer.step(parameters, model_backward(Y[batch], cache))
     return time.perf_counter() - start, sum(losses) / len(losses)
 
 
-def torch_epoch(X, Y, vocab_size):
+def torch_epoch(X, Y, vocab_size, batch_size):
     """Time one epoch of the same model built from torch.nn; returns (seconds, mean batch loss)."""
     import torch
     from torch import nn
@@ -130,8 +130,8 @@ def torch_epoch(X, Y, vocab_size):
     losses = []
     start = time.perf_counter()
     order = torch.randperm(len(X))
-    for s in range(0, len(X), BATCH_SIZE):
-        batch = order[s : s + BATCH_SIZE]
+    for s in range(0, len(X), batch_size):
+        batch = order[s : s + batch_size]
         x = nn.functional.one_hot(X[batch], vocab_size).float()
         optimizer.zero_grad()
         loss = nn.functional.cross_entropy(model(x), Y[batch])
@@ -158,7 +158,7 @@ def generation_ms():
     return min(times), statistics.median(times)
 
 
-def worker(framework, threads):
+def worker(framework, threads, batch_size):
     X, Y, vocab_size = windows()
     if framework == "torch":
         import torch
@@ -167,7 +167,7 @@ def worker(framework, threads):
     rss_before = memory_mb("VmRSS")
     reset_peak_memory()
     epoch = numpy_epoch if framework == "numpy" else torch_epoch
-    seconds, loss = epoch(X, Y, vocab_size)
+    seconds, loss = epoch(X, Y, vocab_size, batch_size)
     result = {"seconds": seconds, "loss": loss, "rss_before_mb": rss_before,
               "peak_mb": memory_mb("VmHWM")}
     if framework == "numpy":
@@ -182,37 +182,39 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
                         help="thread counts to compare")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[128, 32],
+                        help="batch sizes to compare (128: the original's; 32: our training's)")
     parser.add_argument("--repeats", type=int, default=1,
-                        help="epochs timed per framework and thread count (the median is used)")
+                        help="epochs timed per framework, thread count and batch size (the median is used)")
     parser.add_argument("--worker", choices=["numpy", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.threads[0])
+        return worker(args.worker, args.threads[0], args.batch_sizes[0])
 
     pythons = {"numpy": Path(sys.executable), "torch": torch_python()}
-    print(f"one epoch = 31412 windows of 40 characters, batches of {BATCH_SIZE}; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
-    for threads in args.threads:
-        results = {"numpy": [], "torch": []}
-        for _ in range(args.repeats):
-            for framework in ("numpy", "torch"):
-                results[framework].append(run_worker(pythons[framework], framework, threads))
-        seconds = {fw: statistics.median(r["seconds"] for r in rs) for fw, rs in results.items()}
-        print(f"\n{threads} thread{'s' if threads > 1 else ''}:")
-        for fw, rs in results.items():
-            each = ", ".join(f"{r['seconds']:.1f}" for r in rs)
-            peak = max(r["peak_mb"] for r in rs)
-            growth = max(r["peak_mb"] - r["rss_before_mb"] for r in rs)
-            print(f"  {fw:<6} epoch {seconds[fw]:6.1f} s (each run: {each}; mean batch loss "
-                  f"{rs[0]['loss']:.3f}); peak memory {peak:.0f} MiB, {growth:.0f} MiB above the "
-                  "process before the epoch")
-        ratio = seconds["numpy"] / seconds["torch"]
-        print(f"  ratio numpy / PyTorch: {ratio:.2f} (target <= 1.5)")
-        best, median = results["numpy"][0]["generate_ms"]
-        print(f"  numpy: 400 characters generated in {best:.1f} ms (best of 5), "
-              f"median {median:.1f} ms "
-              "(target <= 50 ms)")
-    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
+    print(f"one epoch = 31412 windows of 40 characters; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f} at the start")
+    for batch_size in args.batch_sizes:
+        for threads in args.threads:
+            results = {"numpy": [], "torch": []}
+            for _ in range(args.repeats):
+                for framework in ("numpy", "torch"):
+                    results[framework].append(run_worker(pythons[framework], framework, threads, batch_size))
+            seconds = {fw: statistics.median(r["seconds"] for r in rs) for fw, rs in results.items()}
+            print(f"\nbatches of {batch_size}, {threads} thread{'s' if threads > 1 else ''}:")
+            for fw, rs in results.items():
+                each = ", ".join(f"{r['seconds']:.1f}" for r in rs)
+                peak = max(r["peak_mb"] for r in rs)
+                growth = max(r["peak_mb"] - r["rss_before_mb"] for r in rs)
+                print(f"  {fw:<6} epoch {seconds[fw]:6.1f} s (each run: {each}; mean batch loss "
+                      f"{rs[0]['loss']:.3f}); peak memory {peak:.0f} MiB, {growth:.0f} MiB above the "
+                      "process before the epoch")
+            ratio = seconds["numpy"] / seconds["torch"]
+            print(f"  ratio numpy / PyTorch: {ratio:.2f} (target <= 1.5)")
+    best, median = results["numpy"][0]["generate_ms"]
+    print(f"\nnumpy: 400 characters generated in {best:.1f} ms (best of 5), median {median:.1f} ms "
+          "(target <= 50 ms)")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

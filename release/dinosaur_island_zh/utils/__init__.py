@@ -2,6 +2,11 @@
 
 rnn  -- the dinosaur RNN: softmax, initialisation, forward and backward passes, SGD update
 text -- corpora (and lists of items from any file), vocabularies and printing sampled names
+
+In the course repository the optional Shakespeare notebook also uses two modules, imported by
+name and not re-exported here (a graded release folder does not hold them):
+lstm       -- the stacked LSTM: windows, forward and backward passes, Adam, generation
+train_lstm -- trains it from scratch and writes data/shakespeare_lstm.npz (python -m utils.train_lstm)
 """
 
 from .rnn import (
