@@ -86,22 +86,17 @@ def windows():
 
 
 def numpy_epoch(X, Y, vocab_size, batch_size):
-    """Time one epoch of utils.lstm; returns (seconds, mean batch loss)."""
+    """Time one epoch of utils.lstm, as the notebook trains it; returns (seconds, mean batch loss)."""
     import numpy as np
 
-    from utils.lstm import Adam, cross_entropy, initialize_parameters, model_backward, model_forward
+    from utils.lstm import Adam, initialize_parameters
+    from utils.train_lstm import train_epoch
 
     parameters = initialize_parameters(vocab_size)
     optimizer = Adam(parameters)
     rng = np.random.default_rng(0)
-    losses = []
     start = time.perf_counter()
-    order = rng.permutation(len(X))
-    for s in range(0, len(X), batch_size):
-        batch = order[s : s + batch_size]
-        probs, cache = model_forward(parameters, X[batch], training=True, rng=rng)
-        losses.append(cross_entropy(probs, Y[batch]))
-        optimizer.step(parameters, model_backward(Y[batch], cache))
+    losses = train_epoch(parameters, optimizer, X, Y, rng, batch_size)
     return time.perf_counter() - start, sum(losses) / len(losses)
 
 

@@ -69,8 +69,9 @@ def load_data():
     its index, the indices of the training text (the first 90 %, for the n-gram baseline)
     and the windows of utils.lstm.train_val_windows.
     """
-    chars, char_to_ix, _ = build_vocabulary(load_corpus(CORPUS))
-    ix = encode(load_corpus(CORPUS), char_to_ix)
+    text = load_corpus(CORPUS)
+    chars, char_to_ix, _ = build_vocabulary(text)
+    ix = encode(text, char_to_ix)
     return (chars, char_to_ix, ix[: int(TRAIN_FRACTION * len(ix))], *train_val_windows(ix))
 
 
