@@ -24,7 +24,7 @@ c.IgnorePattern.pattern = r"[\s\S]"
 
 # The released notebooks carry their figures inside them: Colab cannot show images at relative paths.
 # First in the list, so that what nbgrader records of each cell is what students get.
-c.GenerateAssignment.preprocessors.prepend(["autograder.release.EmbedFigures"])
+c.GenerateAssignment.preprocessors.prepend(["autograder.authoring.release.EmbedFigures"])
 
 # A student who deletes a test cell gets it back (and is graded) instead of "needs manual grading".
 c.OverwriteCells.add_missing_cells = True

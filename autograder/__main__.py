@@ -37,7 +37,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if args.command == "release":
-        from . import colab, release
+        from .authoring import colab, release
         from .course import REPOSITORY, ZH_ASSIGNMENT
 
         for problem in release.prepare_sources():
@@ -48,16 +48,16 @@ def main(argv=None):
         folder = release.generate(args.root)
         print(f"release written to {folder} and {folder.parent / ZH_ASSIGNMENT}")
         return 0
-    return _grade(args)
+    return _grade_command(args)
 
 
-def _grade(args):
-    from . import grader, intake, report, sandbox
+def _grade_command(args):
+    from .grading import grader, intake, report, sandbox
 
     started = time.monotonic()
     jobs = args.jobs or grader.default_jobs()
     try:
-        results = grader.grade(args.submissions, args.out, jobs=jobs,
+        results = grader.grade_submissions(args.submissions, args.out, jobs=jobs,
                                timeout=args.timeout or grader.DEFAULT_TIMEOUT,
                                memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
                                progress=True)

@@ -6,7 +6,7 @@ returns a list of messages, empty when the case passes. The messages of a public
 expected values (the students have them already); those of a hidden case say which property
 failed and by how much, never what the expected value is.
 
-The nbgrader hidden test cells (autograder.notebook) and the project's grader both use
+The nbgrader hidden test cells (autograder.grading.kernel) and the project's grader both use
 CASES; nothing else defines a case.
 """
 

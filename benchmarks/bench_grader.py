@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 # copy the environment has installed
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
-from autograder import release  # noqa: E402
+from autograder.authoring import release  # noqa: E402
 from autograder.course import ASSIGNMENT, EXERCISES  # noqa: E402
 from tests.corpus import CHEAP, CORPUS, Entry, notebook, solved  # noqa: E402
 from tests.submissions import edited  # noqa: E402

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import utils  # noqa: E402  (after the path is set)
-from autograder.reference import (  # noqa: E402
+from autograder.grading.reference import (  # noqa: E402
     LAST_PORTABLE_ITERATION,
     PUBLISHED_LOG,
     solution_namespace,

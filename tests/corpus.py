@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from autograder.cells import marker_number
+from autograder.grading.notebooks import marker_number
 from autograder.course import ASSIGNMENT, EXERCISES, SOURCE_NOTEBOOK
 from tests.submissions import edited, solutions, submission
 
@@ -218,7 +218,7 @@ CORPUS = {
         f"cells = json.load(open({str(SOURCE_NOTEBOOK)!r}))['cells']\n"
         "exec(next(''.join(c['source']) for c in cells if 'GRADED FUNCTION: clip' in ''.join(c['source'])))\n"))),
         scores(clip=0), ("may not use",)),
-    "imports_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "from autograder.reference import solution_namespace\n"
+    "imports_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "from autograder.grading.reference import solution_namespace\n"
                                                                                "clip = solution_namespace()['clip']\n"))),
                                 scores(clip=0), ("may not import the grading package",)),
     "kills_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"))),

@@ -5,9 +5,9 @@ from functools import lru_cache
 
 import nbformat
 
-from autograder.cells import marker_number
+from autograder.grading.notebooks import marker_number
 from autograder.course import EXERCISES, RELEASE_DIR, ASSIGNMENT
-from autograder.reference import solution_sources
+from autograder.grading.reference import solution_sources
 
 
 @lru_cache(maxsize=None)

@@ -8,8 +8,9 @@ import pickle
 import numpy as np
 import pytest
 
-from autograder.capture import CappedText, NotPlainData, dumps, loads, raised
-from autograder.sandbox import compiled, split_frames, write_frame
+from autograder.grading.capture import CappedText, raised
+from autograder.grading.protocol import NotPlainData, dumps, loads, split_frames, write_frame
+from autograder.grading.sandbox import compiled
 
 
 def test_plain_data_survives_the_round_trip():

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from autograder.capture import capture, functions_from
+from autograder.grading.capture import capture, functions_from
 from autograder.cases import CASES
 from autograder.course import EXERCISES
-from autograder.grading import reference_deps, run_case, score
-from autograder.reference import solution_namespace
+from autograder.grading.checks import reference_deps, run_case, score
+from autograder.grading.reference import solution_namespace
 from tests.submissions import edited, solutions
 
 

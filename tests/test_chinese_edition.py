@@ -7,11 +7,11 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import release, translation
-from autograder.cells import marker_number, setup_sources
+from autograder.authoring import release, translation
+from autograder.grading.notebooks import marker_number, setup_sources
 from autograder.course import (ASSIGNMENT, EXERCISES, RELEASE_DIR, SOURCE_NOTEBOOK, TRANSLATION_FILE,
                                ZH_ASSIGNMENT, ZH_SOURCE_NOTEBOOK)
-from autograder.release import run_nbgrader
+from autograder.authoring.release import run_nbgrader
 from tests.submissions import solutions, submission
 
 ENGLISH = release.english_source()
@@ -133,13 +133,13 @@ def test_stock_nbgrader_grades_the_chinese_edition_like_the_english_one(graded_c
 
 def test_the_projects_grader_grades_an_nbgrader_tree_with_both_editions(tmp_path):
     """Students of either edition in one submitted/ tree: the same cases, the same points."""
-    from autograder import grader
+    from autograder.grading import grader
 
     for student, assignment, solved in (("li", ZH_ASSIGNMENT, tuple(EXERCISES)), ("ann", ASSIGNMENT, ("clip",)),
                                         ("wu", ZH_ASSIGNMENT, ("clip", "sample"))):
         folder = tmp_path / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(submission(solved=solved, assignment=assignment), folder / "any_name.ipynb")
-    results = grader.grade(tmp_path / "submitted", tmp_path / "out", jobs=2)
+    results = grader.grade_submissions(tmp_path / "submitted", tmp_path / "out", jobs=2)
     totals = {r.student: r.total for r in results}
     assert totals == {"li": 12, "ann": 2, "wu": 5}

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import colab, release
+from autograder.authoring import colab, release
 from autograder.course import (ASSIGNMENT, ASSIGNMENTS, COLAB_NOTEBOOKS, COURSE_ROOT, RELEASE_DIR,
                                SOURCE_NOTEBOOK, SUPPORT_FILES)
 from tests.notebook_runner import execute, text_of

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grader
+from autograder.grading import grader
 from autograder.cases import CASES
 from autograder.course import ASSIGNMENT, COURSE_ROOT, EXERCISES
-from autograder.grading import expected
+from autograder.grading.checks import expected
 from tests.corpus import CORPUS, notebook, solved, write_tree
 from tests.submissions import submission
 
@@ -47,7 +47,7 @@ def graded(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("submitted"))
     before = snapshot(root)
     out = tmp_path_factory.mktemp("out")
-    results = grader.grade(root, out, jobs=2, timeout=TIMEOUT, memory=512)
+    results = grader.grade_submissions(root, out, jobs=2, timeout=TIMEOUT, memory=512)
     return root, before, out, results
 
 
@@ -118,7 +118,7 @@ def test_feedback_escapes_what_the_student_wrote(tmp_path):
     folder = root / "mallory" / ASSIGNMENT
     folder.mkdir(parents=True)
     notebook(solved(clip="def clip(gradients, maxValue):\n    raise ValueError('<script>alert(1)</script>')\n"))(folder)
-    grader.grade(root, tmp_path / "out", jobs=1, timeout=TIMEOUT)
+    grader.grade_submissions(root, tmp_path / "out", jobs=1, timeout=TIMEOUT)
     page = (tmp_path / "out" / "mallory" / "feedback.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
 
@@ -127,7 +127,7 @@ def test_no_process_outlives_the_grading(tmp_path, monkeypatch):
     """Children that hang or ignore signals, and the fork servers, are all gone afterwards."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the run's scratch: a mark in its processes' environment
     write_tree(tmp_path / "in", {s: CORPUS[s] for s in ("hangs", "ignores_signals")})
-    grader.grade(tmp_path / "in", tmp_path / "out", jobs=2, timeout=1)
+    grader.grade_submissions(tmp_path / "in", tmp_path / "out", jobs=2, timeout=1)
     mark = f"TMPDIR={tmp_path}".encode()
     survivors = []
     for proc in Path("/proc").glob("[0-9]*"):
@@ -196,5 +196,5 @@ def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
 
 def test_an_empty_folder_grades_to_an_empty_csv(tmp_path):
     (tmp_path / "in").mkdir()
-    assert grader.grade(tmp_path / "in", tmp_path / "out") == []
+    assert grader.grade_submissions(tmp_path / "in", tmp_path / "out") == []
     assert (tmp_path / "out" / "grades.csv").read_text().startswith("student_id,clip,")

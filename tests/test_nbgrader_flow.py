@@ -9,9 +9,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import grader, release
+from autograder.authoring import release
+from autograder.grading import grader
 from autograder.course import ASSIGNMENT, EXERCISES, ZH_ASSIGNMENT
-from autograder.release import run_nbgrader
+from autograder.authoring.release import run_nbgrader
 from tests.submissions import edited, solutions, submission
 
 TOTAL = sum(e.points for e in EXERCISES.values())
@@ -79,7 +80,7 @@ def test_feedback_shows_failures_but_not_hidden_test_code(course):
     root = course[0]
     html = (root / "feedback" / "half" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
     assert "PASS [hidden]" in html and "NotImplementedError" in html
-    for secret in ("BEGIN HIDDEN TESTS", "autograder.notebook", "grade(&quot;clip&quot;", 'grade("clip"'):
+    for secret in ("BEGIN HIDDEN TESTS", "autograder.grading", "grade_in_kernel(&quot;clip&quot;", 'grade_in_kernel("clip"'):
         assert secret not in html
 
 
@@ -90,7 +91,7 @@ def test_the_projects_grader_agrees_and_fills_the_gradebook(course, tmp_path):
     with Gradebook(f"sqlite:///{gradebook}") as gb:  # forget what nbgrader stored
         for student in STUDENTS:
             gb.remove_submission(ASSIGNMENT, student)
-    grader.grade(root / "submitted", tmp_path / "out", gradebook=gradebook)
+    grader.grade_submissions(root / "submitted", tmp_path / "out", gradebook=gradebook)
     with Gradebook(f"sqlite:///{gradebook}") as gb:
         got = {student: {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
                for student in STUDENTS}

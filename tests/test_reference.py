@@ -3,7 +3,7 @@
 import contextlib
 import io
 
-from autograder.reference import PUBLISHED_LOG, solution_namespace, training_log
+from autograder.grading.reference import PUBLISHED_LOG, solution_namespace, training_log
 from utils import public_tests
 
 

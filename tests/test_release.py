@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import release
+from autograder.authoring import release
 from autograder.course import ASSIGNMENT, ASSIGNMENTS, COURSE_ROOT, RELEASE_DIR, SOURCE_NOTEBOOK
 from tests.notebook_runner import execute, text_of
 from tests.submissions import solutions, submission

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.cells import marker_number
+from autograder.grading.notebooks import marker_number
 from autograder.course import EXERCISES, SOURCE_NOTEBOOK
 
 NB = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
@@ -46,7 +46,7 @@ def test_test_cell_follows_with_points_public_test_and_hidden_cases(exercise):
     quiet, public = first_hidden.split("### END HIDDEN TESTS")
     assert "quiet_tracebacks()" in quiet, "a failing public test must not print hidden lines"
     assert public.strip() == f"{exercise.name}_test({exercise.name})"
-    assert last_hidden.strip() == f'grade("{exercise.name}", {exercise.name})\n### END HIDDEN TESTS'
+    assert last_hidden.strip() == f'grade_in_kernel("{exercise.name}", {exercise.name})\n### END HIDDEN TESTS'
 
 
 def test_setup_cells_are_tagged_and_locked():

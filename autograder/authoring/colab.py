@@ -15,7 +15,7 @@ import re
 
 import nbformat
 
-from .course import BRANCH, REPOSITORY
+from ..course import BRANCH, REPOSITORY
 
 BADGE_ID = "colab-badge"
 SETUP_ID = "colab-setup"

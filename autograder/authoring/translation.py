@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import yaml
 
 from . import colab
-from .course import TRANSLATION_FILE, ZH_ASSIGNMENT
+from ..course import TRANSLATION_FILE, ZH_ASSIGNMENT
 
 ZH_NOTEBOOK = f"release/{ZH_ASSIGNMENT}/{ZH_ASSIGNMENT}.ipynb"  # what the Chinese badge opens
 HASH_DIGITS = 16  # of the sha256: plenty to notice a change, short enough to read

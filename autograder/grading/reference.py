@@ -10,16 +10,15 @@ import re
 import sys
 from functools import lru_cache
 
-from .cells import marker_number, setup_sources
-from .course import COURSE_ROOT, EXERCISES, SOURCE_NOTEBOOK
-from .intake import read_cells
+from ..course import COURSE_ROOT, EXERCISES, SOURCE_NOTEBOOK
+from .notebooks import marker_number, read_cells, setup_sources
 
 
 @lru_cache(maxsize=1)
 def _sources():
     """(setup sources, {exercise name: solution source}) read once from the source notebook.
 
-    The notebook is read as plain JSON (intake.read_cells), not with nbformat, whose import
+    The notebook is read as plain JSON (notebooks.read_cells), not with nbformat, whose import
     takes seconds: this runs in every nbgrader kernel and in every run of the grader.
     """
     cells, _ = read_cells(SOURCE_NOTEBOOK)

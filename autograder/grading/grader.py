@@ -1,7 +1,7 @@
 """The project's grader: a batch of submissions, graded in child processes, in parallel.
 
 Each exercise of each submission is one job: its graded cell runs in a fresh child of a fork
-server (autograder.sandbox) on the cases' arguments, built here and sent as plain data. What
+server (sandbox) on the cases' arguments, built here and sent as plain data. What
 comes back is decoded as plain data and checked here against the reference solution, which
 never leaves this process. A job that crashes, hangs or floods costs its own exercise only.
 """
@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import intake, report
-from .capture import NotPlainData, dumps, loads
-from .cases import CASES
-from .cells import setup_sources
-from .course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
-from .grading import CaseResult, check_case, expected, score
+from ..cases import CASES
+from ..course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
+from .checks import CaseResult, check_case, expected, score
+from .notebooks import read_cells, setup_sources
+from .protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode, dumps,
+                       split_frames)
 from .reference import solution_sources
-from .sandbox import Sandbox, frames, split_frames
+from .sandbox import Sandbox
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
 DEFAULT_MEMORY = 1024  # MB of memory a job may allocate
@@ -55,7 +56,7 @@ def default_jobs():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY, gradebook=None,
+def grade_submissions(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY, gradebook=None,
           progress=False):
     """Grade every submission under `submissions` (folder or zip) into the folder `out`.
 
@@ -74,12 +75,12 @@ def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_M
         unpacked.mkdir()
         results = [StudentResult(intake.read(s)) for s in intake.discover(submissions, unpacked)]
         out.mkdir(parents=True, exist_ok=True)
-        config = {
-            "release": str(RELEASE_DIR),
-            "setup": setup_sources(intake.read_cells(RELEASE_DIR / f"{ASSIGNMENT}.ipynb")[0]),
-            "protected": protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
-            "memory": memory,
-        }
+        config = ServerConfig(
+            release=str(RELEASE_DIR),
+            setup=setup_sources(read_cells(RELEASE_DIR / f"{ASSIGNMENT}.ipynb")[0]),
+            memory=memory,
+            protected=protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
+        )
         _run(results, config, out, jobs or default_jobs(), timeout, scratch, progress)
     report.write_grades(out, results)
     if gradebook:
@@ -90,7 +91,7 @@ def grade(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_M
 def _secret_places(gradebook):
     """What graded code must not read: the solutions, the grading code and tests, the course's
     git history, and the places where nbgrader keeps other students' work."""
-    places = [SOURCE_DIR, Path(__file__).resolve().parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
+    places = [SOURCE_DIR, Path(__file__).resolve().parent.parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
               COURSE_ROOT / "submitted", COURSE_ROOT / "autograded", COURSE_ROOT / "feedback"]
     git = COURSE_ROOT / ".git"
     if git.is_file():  # a worktree: .git holds the path of its git folder, which names the shared one
@@ -138,13 +139,12 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
         pending[result.student] = len(located)
         for name in located:
             exercise = EXERCISES[name]
-            work.put((result.student, name, {"exercise": name, "marker": exercise.marker, "deps":
-                                             {dep: sources[dep] for dep in exercise.uses},
-                                             "source": cells[name].cell.source}))
+            work.put((result.student, Job(exercise=name, marker=exercise.marker, source=cells[name].cell.source,
+                                          deps={dep: sources[dep] for dep in exercise.uses}, timeout=timeout)))
     count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
-    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, arguments, timeout),
+    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, arguments),
                                 daemon=True) for _ in range(count)]
     for worker in workers:
         worker.start()
@@ -162,9 +162,9 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
             item = done.get()
             if isinstance(item, BaseException):
                 raise item
-            student, name, status, output = item
+            student, name, ending, output = item
             result = by_student[student]
-            result.exercises[name] = _exercise(name, status, output, timeout)
+            result.exercises[name] = _exercise(name, ending, output, timeout)
             pending[student] -= 1
             if pending[student] == 0:
                 _finish(result, out, bar)
@@ -186,7 +186,7 @@ def _drain(work):
             return
 
 
-def _work(config, scratch, work, done, arguments, timeout):
+def _work(config, scratch, work, done, arguments):
     """A worker thread: one fork server, fed jobs from `work` until a stop sign.
 
     arguments -- {exercise: the cases' arguments, encoded}
@@ -197,8 +197,8 @@ def _work(config, scratch, work, done, arguments, timeout):
         done.put(error)
         return
     try:
-        for student, name, job in iter(work.get, None):
-            done.put((student, name, *sandbox.run(frames(dumps(job), arguments[name]), timeout)))
+        for student, job in iter(work.get, None):
+            done.put((student, job.exercise, *sandbox.run(job, arguments[job.exercise])))
     except BaseException as error:
         done.put(error)
     finally:
@@ -219,36 +219,31 @@ def _finish(result, out, bar):
     bar.update()
 
 
-def _exercise(name, status, output, timeout):
-    """The ExerciseResult of one job, from what the fork server reported and the child wrote."""
+def _exercise(name, ending, output, timeout):
+    """The ExerciseResult of one job, from the fork server's Ending and the child's records."""
     result = ExerciseResult(name)
-    records = []
+    got = {}
     for frame in split_frames(output):
         try:
-            records.append(loads(frame))
+            record = decode(frame, CHILD_RECORDS)
         except NotPlainData:
-            break  # a frame that is not plain data: nothing after it is trusted either
-    titles = [case.title for case in CASES[name]]
-    got = {}
-    for record in records:
-        if not isinstance(record, dict):
-            continue
-        if isinstance(record.get("note"), str):
-            result.notes.append(record["note"])
-        elif isinstance(record.get("problem"), str) and "case" not in record:
-            result.problem = record["problem"]
-        elif type(record.get("case")) is int and 0 <= record["case"] < len(titles):
-            got.setdefault(record["case"], record)
+            break  # a frame that is not a record: nothing after it is trusted either
+        if isinstance(record, Note):
+            result.notes.append(record.text)
+        elif isinstance(record, Problem):
+            result.problem = record.text
+        elif isinstance(record, CaseOutcome) and 0 <= record.case < len(CASES[name]):
+            got.setdefault(record.case, record)
     if result.problem:
         return result
     for index, case in enumerate(CASES[name]):
         record = got.get(index)
         if record is None:
-            problems = [_stopped(status, timeout)]
-        elif isinstance(record.get("problem"), str):
-            problems = [record["problem"]]
+            problems = [_stopped(ending, timeout)]
+        elif record.problem is not None:
+            problems = [record.problem]
         else:
-            problems = _checked(name, index, record.get("captured"))
+            problems = _checked(name, index, record.captured)
         result.cases.append(CaseResult(case.title, case.public, problems))
     result.points = score(name, result.cases)
     return result
@@ -263,14 +258,14 @@ def _checked(name, index, captured):
         return ["the result has an unexpected form and could not be checked"]
 
 
-def _stopped(status, timeout):
+def _stopped(ending, timeout):
     """Why a case has no result, from how the child ended."""
-    code = status.get("code")
-    if status["status"] == "timeout":
+    code = ending.code
+    if ending.how == "timeout":
         return f"not finished within the time limit of {timeout:g} s per exercise (an endless loop? very slow code?)"
-    if status["status"] == "flood":
+    if ending.how == "flood":
         return "not finished: the code wrote too much data and was stopped"
-    if status["status"] == "lost":
+    if ending.how == "lost":
         return "not finished: the grading process stopped while it ran this exercise"
     if isinstance(code, int) and code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"

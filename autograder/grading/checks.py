@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..cases import CASES
+from ..course import EXERCISES
 from .capture import attempt, capture
-from .cases import CASES
-from .course import EXERCISES
 from .reference import solution_namespace
 
 

@@ -1,13 +1,13 @@
 """Running a student's graded cell in a child process, away from the checking code.
 
-`python -m autograder.sandbox` is a fork server: it imports numpy and the release's `utils`,
+`python -m autograder.grading.sandbox` is a fork server: it imports numpy and the release's `utils`,
 runs the release's setup cells once, and then forks one child per job (one exercise of one
 submission). The child runs the job and writes what it captured, case by case, as plain data
-(capture.dumps) to a pipe; the fork server enforces the time limit from outside, kills the
+(protocol records) to a pipe; the fork server enforces the time limit from outside, kills the
 child's whole process group, and passes the bytes on, undecoded, to the grader, which decodes
 and checks them. The parent side of this conversation is the Sandbox class.
 
-The fork server imports nothing of the grading package but this module and autograder.capture
+The fork server imports nothing of the grading package but this module, capture and protocol
 (which hold no cases and no expected values), so a child's memory holds none either. Before
 student code runs, the child also refuses, through an audit hook, to import the package, to
 open the protected files (the source notebook, the package, the other submissions, ...), to
@@ -22,16 +22,16 @@ import resource
 import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .capture import CappedText, attempt, dumps, loads, raised
+from .capture import CappedText, attempt, raised
+from .protocol import (HEADER_SIZE, CaseOutcome, Ending, Job, Note, Problem, ServerConfig, decode, encode,
+                       frame_size, loads, read_exactly, read_frame, write_frame)
 
-_SIZE = struct.Struct(">Q")  # every message is framed by its length
 MAX_OUTPUT = 64 * 2**20  # bytes a child may write before it is stopped
 MAX_FILE = 64 * 2**20  # bytes a child may write into one file
 SETUP_TIMEOUT = 120  # seconds the fork server may take to start
@@ -55,50 +55,6 @@ FROZEN_ATTRIBUTES = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
 
 
 # ---------------------------------------------------------------------------------------------
-# framing
-
-
-def frames(*payloads):
-    """The payloads framed, as one bytes object (what split_frames() takes apart)."""
-    return b"".join(_SIZE.pack(len(p)) + p for p in payloads)
-
-
-def write_frame(stream, payload):
-    stream.write(_SIZE.pack(len(payload)))
-    stream.write(payload)
-    stream.flush()
-
-
-def read_frame(stream):
-    """The next message from a blocking binary stream, or None at its end."""
-    head = _read_exactly(stream, _SIZE.size)
-    return None if head is None else _read_exactly(stream, _SIZE.unpack(head)[0])
-
-
-def _read_exactly(stream, size, into=None):
-    buffer = into if into is not None else bytearray(size)
-    view, done = memoryview(buffer), 0
-    while done < size:
-        count = stream.readinto(view[done:size])
-        if not count:
-            return None
-        done += count
-    return buffer
-
-
-def split_frames(data):
-    """The complete messages in data (a child's output, perhaps cut off by a kill)."""
-    frames, at = [], 0
-    while at + _SIZE.size <= len(data):
-        size = _SIZE.unpack_from(data, at)[0]
-        if at + _SIZE.size + size > len(data):
-            break
-        frames.append(bytes(data[at + _SIZE.size:at + _SIZE.size + size]))
-        at += _SIZE.size + size
-    return frames
-
-
-# ---------------------------------------------------------------------------------------------
 # the fork server
 
 
@@ -110,7 +66,7 @@ def serve():
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)  # a print in the setup must not land in the replies
-    config = loads(bytes(read_frame(requests)))
+    config = decode(read_frame(requests), (ServerConfig,))
     try:
         namespace = _prepare(config)
     except BaseException as error:  # the release is broken: the grader must say so and stop
@@ -118,25 +74,25 @@ def serve():
         return 1
     gc.freeze()  # the children's collector then leaves these objects alone: no copy-on-write of them
     write_frame(replies, b"ready")
-    job = bytearray()
+    buffer = bytearray()
     while True:
-        header = read_frame(requests)
-        head = None if header is None else _read_exactly(requests, _SIZE.size)
+        job = read_frame(requests)
+        head = None if job is None else read_exactly(requests, HEADER_SIZE)
         if head is None:
             return 0  # the grader is done (or gone)
-        size = _SIZE.unpack(head)[0]
-        if len(job) < size:
-            job = bytearray(size)
-        if _read_exactly(requests, size, job) is None:
+        size = frame_size(head)
+        if len(buffer) < size:
+            buffer = bytearray(size)
+        if read_exactly(requests, size, buffer) is None:
             return 0
-        status, output = _run(job, size, loads(bytes(header))["timeout"], namespace, config)
-        write_frame(replies, dumps(status))
+        ending, output = _run(decode(job, (Job,)), buffer, size, namespace, config)
+        write_frame(replies, encode(ending))
         write_frame(replies, output)
 
 
 def _prepare(config):
     """Import the release's utils and run its setup cells; returns the resulting namespace."""
-    release = config["release"]
+    release = config.release
     sys.path.insert(0, release)
     import utils  # noqa: F401 (the release's copy, found first on the path)
 
@@ -145,15 +101,18 @@ def _prepare(config):
     namespace = {"__name__": "__main__"}
     stdout, sys.stdout = sys.stdout, CappedText()
     try:
-        for source in config["setup"]:
+        for source in config.setup:
             exec(compile(source, "<release setup>", "exec"), namespace)
     finally:
         sys.stdout = stdout
     return namespace
 
 
-def _run(job, size, timeout, namespace, config):
-    """Fork a child for one job and collect its output; returns (status, output bytes)."""
+def _run(job, buffer, size, namespace, config):
+    """Fork a child for one job and collect its output; returns (Ending, output bytes).
+
+    buffer[:size] holds the cases' arguments, encoded; it is zeroed once the child has its copy.
+    """
     scratch = tempfile.mkdtemp(prefix="graded-")
     readable, writable = os.pipe()
     started = time.monotonic()
@@ -162,24 +121,24 @@ def _run(job, size, timeout, namespace, config):
         code = 0
         try:
             os.close(readable)
-            _child(bytes(memoryview(job)[:size]), writable, scratch, namespace, config)
+            _child(job, bytes(memoryview(buffer)[:size]), writable, scratch, namespace, config)
         except BaseException:
             code = 70
         finally:
             os._exit(code)
-    memoryview(job)[:size] = bytes(size)  # the next child must not find this job in its memory
+    memoryview(buffer)[:size] = bytes(size)  # the next child must not find this job in its memory
     os.close(writable)
     try:
-        status, output = _collect(readable, pid, started + timeout)
+        how, code, output = _collect(readable, pid, started + job.timeout)
     finally:
         os.close(readable)
         shutil.rmtree(scratch, ignore_errors=True)
-    status["seconds"] = round(time.monotonic() - started, 3)
-    return status, output
+    return Ending(how, code, round(time.monotonic() - started, 3)), output
 
 
 def _collect(readable, pid, deadline):
-    """Read the child's output until it ends or the deadline passes, then kill its group."""
+    """(how it ended, exit status, output): read the child's output until it ends or the
+    deadline passes, then kill its group."""
     chunks, size, stopped = [], 0, None
     while True:
         remaining = deadline - time.monotonic()
@@ -205,7 +164,7 @@ def _collect(readable, pid, deadline):
     # another process: kill the group (whatever the child left behind), then reap.
     _kill_group(pid)
     waited = os.waitpid(pid, 0)[1]
-    return {"status": stopped or "exited", "code": os.waitstatus_to_exitcode(waited)}, b"".join(chunks)
+    return stopped or "exited", os.waitstatus_to_exitcode(waited), b"".join(chunks)
 
 
 def _die_with_parent():
@@ -236,7 +195,7 @@ def _kill_group(pid):
 # the child
 
 
-def _child(job_bytes, writable, scratch, namespace, config):
+def _child(job, arguments, writable, scratch, namespace, config):
     """Run one job: set the process up, lock it down, run the cell and its cases."""
     os.setsid()  # a process group of its own, which the fork server kills afterwards
     _die_with_parent()
@@ -248,12 +207,12 @@ def _child(job_bytes, writable, scratch, namespace, config):
     sys.stdout, sys.stderr = CappedText(), CappedText()  # printing and warnings are not failures
     os.chdir(scratch)
     out = os.fdopen(writable, "wb")
-    job, cases = (loads(frame) for frame in split_frames(job_bytes))
-    deps = _reference(job["deps"], namespace)
-    _limit(config["memory"])
+    cases = loads(arguments)
+    deps = _reference(job.deps, namespace)
+    _limit(config.memory)
     _lock_down(config)
-    for record in _grade(job, cases, dict(namespace), deps):
-        write_frame(out, dumps(record))
+    for record in _outcomes(job, cases, dict(namespace), deps):
+        write_frame(out, encode(record))
 
 
 def _reference(sources, namespace):
@@ -281,7 +240,7 @@ def _lock_down(config):
     for name in [m for m in sys.modules if m == "autograder" or m.startswith("autograder.")]:
         del sys.modules[name]
     sys.path[:] = [p for p in sys.path if p not in ("", PACKAGE_PARENT)]
-    protected = frozenset(tuple(pair) for pair in config["protected"])
+    protected = frozenset(tuple(pair) for pair in config.protected)
     devices = frozenset([os.stat("/proc").st_dev]) if os.path.isdir("/proc") else frozenset()
     sys.addaudithook(_hook(protected, devices))
 
@@ -322,36 +281,36 @@ def _hook(protected, devices):
     return hook
 
 
-def _grade(job, cases, namespace, deps):
-    """Records for the grader: the cell's problem or notes, then one record per case."""
-    exercise, cell = job["exercise"], f"<{job['marker']} cell>"
+def _outcomes(job, cases, namespace, deps):
+    """Records for the grader: the cell's Problem or Notes, then a CaseOutcome per case."""
+    cell = f"<{job.marker} cell>"
     try:
-        code, removed = compiled(job["source"], cell)
+        code, removed = compiled(job.source, cell)
     except SyntaxError as error:
-        yield {"problem": f"the cell has a syntax error on line {error.lineno}: {error.msg}"}
+        yield Problem(f"the cell has a syntax error on line {error.lineno}: {error.msg}")
         return
     except (ValueError, MemoryError, RecursionError) as error:
-        yield {"problem": f"the cell cannot be compiled: {type(error).__name__}"}
+        yield Problem(f"the cell cannot be compiled: {type(error).__name__}")
         return
     if removed:
         lines = ("line " if len(removed) == 1 else "lines ") + ", ".join(map(str, removed))
-        yield {"note": f"the IPython commands (% or !) on {lines} of the cell were not run: "
-                       "the grader runs Python only, so keep them out of graded cells"}
+        yield Note(f"the IPython commands (% or !) on {lines} of the cell were not run: "
+                   "the grader runs Python only, so keep them out of graded cells")
     try:
         exec(code, namespace)
     except BaseException as error:
-        yield {"problem": f"running the cell {raised(error, cell)}"}
+        yield Problem(f"running the cell {raised(error, cell)}")
         return
-    fn = namespace.get(exercise)
+    fn = namespace.get(job.exercise)
     if not callable(fn):
-        yield {"problem": f"the cell does not define the function {exercise}()"}
+        yield Problem(f"the cell does not define the function {job.exercise}()")
         return
     for index, args in enumerate(cases):
         try:
-            captured, problem = attempt(exercise, fn, args, deps, cell)
+            captured, problem = attempt(job.exercise, fn, args, deps, cell)
         except BaseException as error:  # SystemExit, KeyboardInterrupt: still only this case
             captured, problem = None, raised(error, cell)
-        yield {"case": index, "captured": captured} if problem is None else {"case": index, "problem": problem}
+        yield CaseOutcome(index, captured, problem)
 
 
 def compiled(source, cell):
@@ -392,8 +351,7 @@ class SandboxError(RuntimeError):
 class Sandbox:
     """One fork server, driven by one thread of the grader.
 
-    config -- {"release": folder, "setup": [sources], "protected": [[st_dev, st_ino], ...],
-               "memory": MB}
+    config -- the ServerConfig the fork server starts with
     """
 
     def __init__(self, config, scratch):
@@ -409,9 +367,9 @@ class Sandbox:
         env.pop("NBGRADER_EXECUTION", None)
         self.log = tempfile.TemporaryFile(dir=self.scratch)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "autograder.grading.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.log, cwd=tempfile.mkdtemp(dir=self.scratch), env=env, start_new_session=True)
-        write_frame(self.process.stdin, dumps(self.config))
+        write_frame(self.process.stdin, encode(self.config))
         self.process.stdin.flush()
         ready = self._reply(time.monotonic() + SETUP_TIMEOUT)
         if ready != b"ready":
@@ -420,30 +378,30 @@ class Sandbox:
             self.close()
             raise SandboxError(f"the grading process did not start: {detail}")
 
-    def run(self, job, timeout):
-        """(status, output) of one job; status["status"] is "lost" when the fork server died.
+    def run(self, job, arguments):
+        """(Ending, output) of one job; the Ending says "lost" when the fork server died.
 
-        job -- frames(dumps({"exercise", "marker", "source", "deps": {name: reference source}}),
-                      dumps([the keyword arguments of each case]))
+        job       -- the Job
+        arguments -- dumps([the keyword arguments of each case])
         """
         try:
-            write_frame(self.process.stdin, dumps({"timeout": timeout}))
-            write_frame(self.process.stdin, job)
+            write_frame(self.process.stdin, encode(job))
+            write_frame(self.process.stdin, arguments)
             self.process.stdin.flush()
-            deadline = time.monotonic() + timeout + GRACE
-            status, output = self._reply(deadline), self._reply(deadline)
+            deadline = time.monotonic() + job.timeout + GRACE
+            ending, output = self._reply(deadline), self._reply(deadline)
         except (OSError, ValueError):
-            status = output = None
-        if status is None or output is None:
+            ending = output = None
+        if ending is None or output is None:
             self.close()
             self.start()
-            return {"status": "lost", "code": None}, b""
-        return loads(status), output
+            return Ending("lost", None, 0.0), b""
+        return decode(ending, (Ending,)), output
 
     def _reply(self, deadline):
         """The next message from the fork server, or None if it ended or missed the deadline."""
-        head = self._read(_SIZE.size, deadline)
-        return None if head is None else self._read(_SIZE.unpack(head)[0], deadline)
+        head = self._read(HEADER_SIZE, deadline)
+        return None if head is None else self._read(frame_size(head), deadline)
 
     def _read(self, size, deadline):
         fd, chunks, got = self.process.stdout.fileno(), [], 0

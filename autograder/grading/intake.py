@@ -6,8 +6,6 @@ either. Nothing here writes next to the submissions, and no notebook is trusted 
 each reading problem becomes a message that names the file.
 """
 
-import json
-import os
 import re
 import shutil
 import stat
@@ -15,10 +13,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cells import Cell, locate
-from .course import ASSIGNMENT
+from .notebooks import NotANotebook, locate, read_cells
+from ..course import ASSIGNMENT
 
-MAX_NOTEBOOK_BYTES = 64 * 2**20  # larger files are refused unread
 MAX_ZIP_BYTES = 4 * 2**30  # uncompressed; a zip that expands to more is refused
 SKIPPED = (".ipynb_checkpoints", "__MACOSX")  # editor and archiver droppings
 
@@ -151,79 +148,3 @@ def read(submission):
     else:
         submission.notes += notes
     return submission
-
-
-class NotANotebook(Exception):
-    """The file cannot be read as a notebook; the message says why."""
-
-
-def read_cells(path):
-    """(cells, notes) of the notebook at path, read as leniently as the file allows.
-
-    Bytes that are not UTF-8 are read as U+FFFD and reported with the cells that hold them;
-    cells that are not well-formed are skipped with a note. Raises NotANotebook when there is
-    no notebook to speak of (empty, not JSON, no cells).
-    """
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_NOTEBOOK_BYTES:
-            raise NotANotebook(f"the file is {size / 2**20:.0f} MB; notebooks over "
-                               f"{MAX_NOTEBOOK_BYTES // 2**20} MB are not read")
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise NotANotebook(f"cannot be read ({error.strerror})") from None
-    if not raw.strip():
-        raise NotANotebook("the file is empty: the notebook was not saved before it was submitted")
-    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise NotANotebook(f"not a notebook: invalid JSON at line {error.lineno}, column {error.colno} "
-                           f"({error.msg}); the file may have been cut off while saving") from None
-    except RecursionError:
-        raise NotANotebook("not a notebook: its JSON is nested too deeply") from None
-    if not isinstance(data, dict):
-        raise NotANotebook(f"not a notebook: the file holds a JSON {type(data).__name__}, not an object")
-    raw_cells = data.get("cells")
-    if raw_cells is None and isinstance(data.get("worksheets"), list) and data["worksheets"]:
-        raw_cells = data["worksheets"][0].get("cells") if isinstance(data["worksheets"][0], dict) else None
-    if not isinstance(raw_cells, list) or not raw_cells:
-        raise NotANotebook("not a notebook: it has no cells")
-
-    cells, notes, skipped, undecodable = [], [], [], []
-    for number, raw_cell in enumerate(raw_cells, start=1):
-        cell = _cell(number, raw_cell)
-        if cell is None:
-            skipped.append(number)
-            continue
-        if _BAD_BYTES.search(cell.source):
-            undecodable.append(number)
-            cell = Cell(number, cell.cell_type, _BAD_BYTES.sub("\ufffd", cell.source), cell.metadata)
-        cells.append(cell)
-    if skipped:
-        notes.append(f"{_numbers(skipped)} of the notebook are not well-formed and were skipped")
-    if _BAD_BYTES.search(text):
-        where = _numbers(undecodable) if undecodable else "the notebook's metadata or outputs"
-        notes.append(f"the file has bytes that are not UTF-8 (in {where}); they were read as \ufffd")
-    return cells, notes
-
-
-_BAD_BYTES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
-
-
-def _numbers(numbers):
-    """'cell 3' or 'cells 3, 7'."""
-    return ("cell " if len(numbers) == 1 else "cells ") + ", ".join(map(str, numbers))
-
-
-def _cell(number, raw):
-    """A Cell from one entry of the notebook's cells list, or None if it is not a cell."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("cell_type"), str):
-        return None
-    source = raw.get("source", raw.get("input", ""))  # "input": code cells of nbformat 3
-    if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        source = "".join(source)
-    if not isinstance(source, str):
-        return None
-    metadata = raw.get("metadata")
-    return Cell(number, raw["cell_type"], source, metadata if isinstance(metadata, dict) else {})

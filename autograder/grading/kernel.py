@@ -1,14 +1,14 @@
 """The entry point of the hidden test cells of the nbgrader notebook.
 
-A hidden cell ends with `grade("clip", clip)`. Its value, the points earned, is the cell's
+A hidden cell ends with `grade_in_kernel("clip", clip)`. Its value, the points earned, is the cell's
 last expression, which nbgrader takes as partial credit. Nothing here raises for a wrong
 answer: failures are printed as messages, so the feedback shows what failed and why without a
 traceback through the grading code.
 """
 
-from .course import EXERCISES
-from .grading import reference_deps, run_case, score
-from .cases import CASES
+from ..cases import CASES
+from ..course import EXERCISES
+from .checks import reference_deps, run_case, score
 
 
 def quiet_tracebacks():
@@ -24,7 +24,7 @@ def quiet_tracebacks():
         shell.InteractiveTB.set_mode("Minimal")
 
 
-def grade(exercise, fn):
+def grade_in_kernel(exercise, fn):
     """Run every case of exercise on fn, print a verdict per case, and return the points."""
     deps = reference_deps(exercise)
     results = [run_case(exercise, i, fn, deps) for i in range(len(CASES[exercise]))]

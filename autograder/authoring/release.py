@@ -20,7 +20,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import colab, translation
-from .course import (ASSIGNMENT, ASSIGNMENTS, COLAB_NOTEBOOKS, COURSE_ROOT, SOURCE_NOTEBOOK, SUPPORT_FILES,
+from ..course import (ASSIGNMENT, ASSIGNMENTS, COLAB_NOTEBOOKS, COURSE_ROOT, SOURCE_NOTEBOOK, SUPPORT_FILES,
                      ZH_SOURCE_NOTEBOOK)
 
 # A markdown image whose target is a relative path to a PNG (no scheme, so not yet embedded).

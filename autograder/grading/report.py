@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .course import ASSIGNMENT, EXERCISES
+from ..course import ASSIGNMENT, EXERCISES
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once, at import, before any thread runs

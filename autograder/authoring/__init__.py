@@ -1,0 +1,1 @@
+"""Authoring the course: the releases, their Chinese edition and their Colab cells."""

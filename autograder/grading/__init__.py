@@ -1,0 +1,1 @@
+"""Grading submissions: finding them, running their graded cells in isolation, checking, reporting."""
