@@ -69,6 +69,7 @@ COLAB_NOTEBOOKS = {
         "utils/rnn.py",  # utils/__init__.py imports it
         "utils/text.py",
         "utils/lstm.py",
+        "utils/gradient_check.py",
         "utils/train_lstm.py",
         "data/shakespeare.txt",
         "data/shakespeare_lstm.npz",

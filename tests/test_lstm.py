@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from utils.gradient_check import numerical_gradient, rel_error
 from utils.lstm import (
     PARAMETER_NAMES,
     T_X,
@@ -19,9 +20,7 @@ from utils.lstm import (
     load_record,
     model_backward,
     model_forward,
-    numerical_gradient,
     predict_proba,
-    rel_error,
     sample_index,
     save_model,
     sha256,

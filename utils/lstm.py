@@ -546,37 +546,3 @@ def generate(parameters, chars, prompt, n_chars=400, temperature=1.0, rng=None):
         out.append(chars[ix])
         scores = step(ix)
     return Poem(seed, "".join(out), notes)
-
-
-# -----------------------------------------------------------------------------------------
-# gradient checking (cs231n style)
-
-
-def numerical_gradient(f, x, h=1e-5):
-    """Centred-difference gradient of a scalar function with respect to every entry of x.
-
-    f -- function of no arguments returning a float; it must read x, which is changed in
-         place and restored
-    x -- float64 array
-    Returns an array shaped like x.
-    """
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        f_plus = f()
-        x[idx] = old - h
-        f_minus = f()
-        x[idx] = old
-        grad[idx] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-def rel_error(a, b):
-    """Relative difference of two arrays as wholes: ||a - b|| / max(||a|| + ||b||, 1e-8).
-
-    Norms rather than cs231n's largest entry-by-entry ratio: an entry whose true gradient is
-    almost 0 keeps a centred difference's rounding error of about 1e-10, which entry by
-    entry looks like a large relative error although the gradient is right.
-    """
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-8))
