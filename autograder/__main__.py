@@ -19,12 +19,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     make_release = commands.add_parser(
-        "release", help="refresh the generated sources (Colab cells, Chinese edition) and regenerate release/ with nbgrader")
-    make_release.add_argument("--root", help="write the release under this course root instead of the repository")
+        "release", help="refresh the generated parts of the sources and regenerate release/ with nbgrader",
+        description="Refresh the generated parts of each source notebook (points, Colab cells) and write the "
+                    "release of every edition with nbgrader.")
+    make_release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                              help="the assignments to release (default: all of the course)")
+    make_release.add_argument("--root", help="write the releases under this course root instead of the repository")
     grade = commands.add_parser(
         "grade", help="grade submitted notebooks: isolated, in parallel, robust to broken notebooks",
-        description="Grade every notebook in SUBMISSIONS and write OUT/grades.csv, and per student "
+        description="Grade every notebook of ASSIGNMENT in SUBMISSIONS and write OUT/grades.csv, and per student "
                     "OUT/<student>/results.json (Gradescope's format) and feedback.html.")
+    grade.add_argument("assignment", nargs="?", metavar="ASSIGNMENT",
+                       help="the assignment graded (may be left out when the course has only one)")
     grade.add_argument("submissions", metavar="SUBMISSIONS",
                        help="nbgrader's <student>/<assignment>/*.ipynb tree, a folder of .ipynb files, or a .zip of either")
     grade.add_argument("--out", required=True, metavar="OUT", help="folder for the results (created if missing)")
@@ -36,39 +42,55 @@ def main(argv=None):
     grade.add_argument("--gradebook", metavar="PATH", help="also record the scores in this nbgrader gradebook.db")
     args = parser.parse_args(argv)
 
-    if args.command == "release":
-        from .authoring import colab, release
-        from .course import REPOSITORY, ZH_ASSIGNMENT
+    from .course import CourseError
 
-        for problem in release.prepare_sources():
-            print(f"warning: zh-CN edition: {problem}", file=sys.stderr)
-        if not colab.repository_is_set():
-            print(f"note: REPOSITORY in autograder/course.py is {REPOSITORY!r}, not a GitHub repository yet: "
-                  "the Open in Colab badges and the Colab setup cell work once it names yours", file=sys.stderr)
-        folder = release.generate(args.root)
-        print(f"release written to {folder} and {folder.parent / ZH_ASSIGNMENT}")
-        return 0
-    return _grade_command(args)
+    try:
+        if args.command == "release":
+            return _release_command(args)
+        return _grade_command(args)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _release_command(args):
+    from . import course
+    from .authoring import colab, release
+
+    chosen = [course.assignment(name) for name in args.assignments] or list(course.assignments().values())
+    for assignment in chosen:
+        for problem in release.prepare_sources(assignment):
+            print(f"warning: {assignment.name}: {problem}", file=sys.stderr)
+    release.prepare_colab_notebooks()
+    if not colab.repository_is_set():
+        print(f"note: REPOSITORY in autograder/course.py is {course.REPOSITORY!r}, not a GitHub repository yet: "
+              "the Open in Colab badges and the Colab setup cell work once it names yours", file=sys.stderr)
+    for assignment in chosen:
+        folders = release.generate(assignment, args.root)
+        print(f"{assignment.name}: released to " + ", ".join(str(folder) for folder in folders))
+    return 0
 
 
 def _grade_command(args):
+    from . import course
     from .grading import grader, intake, report, sandbox
 
+    assignment = course.assignment(args.assignment)
     started = time.monotonic()
     jobs = args.jobs or grader.default_jobs()
     try:
-        results = grader.grade_submissions(args.submissions, args.out, jobs=jobs,
-                               timeout=args.timeout or grader.DEFAULT_TIMEOUT,
-                               memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
-                               progress=True)
+        results = grader.grade_submissions(assignment, args.submissions, args.out, jobs=jobs,
+                                           timeout=args.timeout or grader.DEFAULT_TIMEOUT,
+                                           memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
+                                           progress=True)
     except (intake.Unreadable, sandbox.SandboxError, report.GradebookError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     unread = sum(r.submission.fatal is not None for r in results)
     mean = sum(r.total for r in results) / len(results) if results else 0
-    print(f"graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} jobs: "
-          f"{len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
-          f"{report.MAX_POINTS:g}; results in {args.out}")
+    print(f"{assignment.name}: graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} "
+          f"jobs: {len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
+          f"{assignment.max_points:g}; results in {args.out}")
     return 0
 
 

@@ -1,6 +1,19 @@
-"""Where the course lives and what it grades: paths and the four graded exercises."""
+"""The course: where it lives and the graded assignments it holds.
 
+An assignment is data. Each one is a folder `autograder/assignments/<name>/` with
+- `assignment.toml`: its title, its graded exercises (marker, points, dependencies, the arguments
+  whose state after the call matters), its support files and its editions;
+- `cases.py`: its grading cases and their checks (`CASES = {exercise: [Case, ...]}`);
+and, as nbgrader has it, its source notebook `source/<name>/<name>.ipynb` with the solutions and
+hidden tests. Everything else (the graders, the release, the report, the gradebook) reads an
+Assignment from here; nothing else names an exercise.
+"""
+
+import importlib
+import re
+import tomllib
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 # Where the course is published: the GitHub repository ("owner/name") and branch that the "Open in
@@ -12,53 +25,8 @@ REPOSITORY = "YOUR_ACCOUNT/dinosaur-island"
 BRANCH = "main"
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "dinosaur_island"
-SOURCE_DIR = COURSE_ROOT / "source" / ASSIGNMENT
-SOURCE_NOTEBOOK = SOURCE_DIR / f"{ASSIGNMENT}.ipynb"
-RELEASE_DIR = COURSE_ROOT / "release" / ASSIGNMENT
+ASSIGNMENTS_DIR = Path(__file__).resolve().parent / "assignments"
 DATA_DIR = COURSE_ROOT / "data"
-
-# The Chinese edition is a second nbgrader assignment generated from the English source and the
-# translation file (see autograder/translation.py): same code cells, so the same grading.
-ZH_ASSIGNMENT = "dinosaur_island_zh"
-ZH_SOURCE_NOTEBOOK = COURSE_ROOT / "source" / ZH_ASSIGNMENT / f"{ZH_ASSIGNMENT}.ipynb"
-TRANSLATION_FILE = COURSE_ROOT / "source" / f"{ASSIGNMENT}.zh-CN.yml"
-ASSIGNMENTS = (ASSIGNMENT, ZH_ASSIGNMENT)
-
-
-@dataclass(frozen=True)
-class Exercise:
-    name: str  # the graded function's name
-    number: int  # n of the cell's "# UNQ_Cn" marker
-    points: float
-    uses: tuple  # graded functions of other exercises it calls; grading gives it the reference ones
-
-    @property
-    def marker(self):
-        return f"UNQ_C{self.number}"
-
-
-EXERCISES = {
-    e.name: e
-    for e in (
-        Exercise("clip", 1, 2, ()),
-        Exercise("sample", 2, 3, ()),
-        Exercise("optimize", 3, 3, ("clip",)),
-        Exercise("model", 4, 4, ("optimize", "sample", "clip")),
-    )
-}
-
-# What a release folder holds besides the notebook, and what its Colab setup cell downloads. The
-# source folders have these as symlinks to the one copy at the repository root (nbgrader copies the
-# files they point to). The figures are not among them: the release embeds them in the notebook.
-SUPPORT_FILES = (
-    "utils/__init__.py",
-    "utils/rnn.py",
-    "utils/text.py",
-    "utils/public_tests.py",
-    "data/dinos.txt",
-    "data/swiss_first_names.txt",
-)
 
 # Notebooks that students open straight from the repository rather than from an nbgrader release
 # (the optional ones in notebooks/), each with the files, relative to the repository root, that
@@ -76,3 +44,180 @@ COLAB_NOTEBOOKS = {
         "data/shakespeare_lstm.json",
     ),
 }
+
+MARKER = re.compile(r"UNQ_C([1-9][0-9]*)")
+LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+
+
+class CourseError(ValueError):
+    """An assignment's data is missing or wrong; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str  # the graded function's name; the nbgrader ids of its cells are name and test_<name>
+    number: int  # n of its cell's "# UNQ_Cn" marker
+    points: float
+    uses: tuple  # graded functions of other exercises it calls; grading gives it the reference ones
+    watch: tuple  # arguments whose state after the call is part of the contract
+
+    @property
+    def marker(self):
+        return f"UNQ_C{self.number}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    language: str  # "en", "zh-CN": the language of the notebook's prose and of its feedback
+    release_dir: Path  # where the release of this edition is written
+    notebook: Path  # the released notebook: release_dir / <assignment>.ipynb
+    translation: Path = None  # the translation file it is generated from; None for the source's own
+
+
+@dataclass(frozen=True, eq=False)  # one object per folder (load is cached): compared and hashed by identity
+class Assignment:
+    name: str
+    title: str
+    place: int  # in the series
+    folder: Path  # autograder/assignments/<name>/
+    exercises: dict  # {name: Exercise}, in notebook order
+    support_files: tuple  # paths relative to the course root
+    editions: tuple  # Edition, the source's own language first
+
+    @property
+    def source_dir(self):
+        return COURSE_ROOT / "source" / self.name
+
+    @property
+    def source_notebook(self):
+        return self.source_dir / f"{self.name}.ipynb"
+
+    @property
+    def release_dir(self):
+        """The release of the source's own edition (the one graders load their setup from)."""
+        return self.editions[0].release_dir
+
+    @property
+    def max_points(self):
+        return sum(e.points for e in self.exercises.values())
+
+    def edition(self, language):
+        return next(e for e in self.editions if e.language == language)
+
+    @cached_property
+    def cases(self):
+        """{exercise name: [Case, ...]} from the assignment's cases.py, checked against its exercises."""
+        module = importlib.import_module(f"autograder.assignments.{self.name}.cases")
+        cases = module.CASES
+        where = self.folder / "cases.py"
+        if list(cases) != list(self.exercises):
+            raise CourseError(f"{where}: CASES has the exercises {list(cases)}, "
+                              f"assignment.toml has {list(self.exercises)}")
+        for name, found in cases.items():
+            if not any(not case.public for case in found):
+                raise CourseError(f"{where}: {name} has no hidden case, so nothing could score its points")
+        return cases
+
+
+def assignments():
+    """{name: Assignment} of every folder under autograder/assignments/, in the order of the series."""
+    found = [load(folder) for folder in sorted(ASSIGNMENTS_DIR.iterdir()) if (folder / "assignment.toml").is_file()]
+    return {a.name: a for a in sorted(found, key=lambda a: (a.place, a.name))}
+
+
+def assignment(name=None):
+    """The assignment called name; without a name, the course's only one. CourseError otherwise."""
+    known = assignments()
+    if name is None:
+        if len(known) == 1:
+            return next(iter(known.values()))
+        raise CourseError(f"the course has {len(known)} assignments; name one of: {', '.join(known)}")
+    if name not in known:
+        raise CourseError(f"no assignment {name!r}; the course has: {', '.join(known) or 'none'}")
+    return known[name]
+
+
+@lru_cache(maxsize=None)
+def load(folder):
+    """The Assignment described by folder/assignment.toml; CourseError naming the file and entry."""
+    folder = Path(folder)
+    path = folder / "assignment.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CourseError(f"{path}: {error}") from None
+    name = folder.name
+    _only(data, {"title", "place", "support_files", "exercises", "editions"}, path)
+    title = _field(data, "title", str, path)
+    place = _field(data, "place", int, path)
+    exercises = {}
+    for number, entry in enumerate(_field(data, "exercises", list, path), start=1):
+        where = f"{path}, exercise {number}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where}: expected a table")
+        _only(entry, {"name", "marker", "points", "uses", "watch"}, where)
+        marker = MARKER.fullmatch(_field(entry, "marker", str, where))
+        if marker is None:
+            raise CourseError(f"{where}: marker must look like UNQ_C1")
+        exercise = Exercise(
+            name=_field(entry, "name", str, where),
+            number=int(marker.group(1)),
+            points=_field(entry, "points", (int, float), where),
+            uses=tuple(_strings(entry, "uses", where)),
+            watch=tuple(_strings(entry, "watch", where)),
+        )
+        if exercise.points <= 0:
+            raise CourseError(f"{where}: points must be positive")
+        if exercise.name in exercises or any(e.number == exercise.number for e in exercises.values()):
+            raise CourseError(f"{where}: {exercise.name} or {exercise.marker} is already taken")
+        exercises[exercise.name] = exercise
+    for exercise in exercises.values():
+        unknown = set(exercise.uses) - set(exercises) | ({exercise.name} & set(exercise.uses))
+        if unknown:
+            raise CourseError(f"{path}, exercise {exercise.name}: uses {sorted(unknown)}, "
+                              "which are not other exercises of the assignment")
+    support_files = tuple(_strings(data, "support_files", path))
+    for file in support_files:
+        if not (COURSE_ROOT / file).is_file() or Path(file).is_absolute() or ".." in Path(file).parts:
+            raise CourseError(f"{path}: support file {file!r} is not a file of the course")
+    editions = []
+    for number, entry in enumerate(_field(data, "editions", list, path), start=1):
+        where = f"{path}, edition {number}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where}: expected a table")
+        _only(entry, {"language", "release", "translation"}, where)
+        language = _field(entry, "language", str, where)
+        if not LANGUAGE.fullmatch(language):
+            raise CourseError(f"{where}: language {language!r} is not like 'en' or 'zh-CN'")
+        release = COURSE_ROOT / _field(entry, "release", str, where)
+        translation = entry.get("translation")
+        if (translation is None) != (number == 1):
+            raise CourseError(f"{where}: the first edition is the source's own; every other needs a translation")
+        editions.append(Edition(language, release, release / f"{name}.ipynb",
+                                None if translation is None else COURSE_ROOT / translation))
+    if len({e.language for e in editions}) != len(editions):
+        raise CourseError(f"{path}: two editions have the same language")
+    return Assignment(name, title, place, folder, exercises, support_files, tuple(editions))
+
+
+def _only(table, keys, where):
+    """CourseError for keys of table that are not among keys (a typo, or a key in the wrong table)."""
+    unknown = sorted(set(table) - keys)
+    if unknown:
+        raise CourseError(f"{where}: unknown {', '.join(map(repr, unknown))}; expected some of {sorted(keys)}")
+
+
+def _field(table, key, kind, where):
+    if key not in table:
+        raise CourseError(f"{where}: missing {key!r}")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise CourseError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _strings(table, key, where):
+    values = _field(table, key, list, where)
+    if not all(isinstance(v, str) for v in values):
+        raise CourseError(f"{where}: {key!r} must be a list of strings")
+    return values

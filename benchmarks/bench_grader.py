@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 from autograder.authoring import release  # noqa: E402
-from autograder.course import ASSIGNMENT, EXERCISES  # noqa: E402
 from tests.corpus import CHEAP, CORPUS, Entry, notebook, solved  # noqa: E402
-from tests.submissions import edited  # noqa: E402
+from tests.submissions import DINO, edited  # noqa: E402
+
+ASSIGNMENT, EXERCISES = DINO.name, DINO.exercises
 
 # (kind, how many in 100, do the two graders agree by design?)
 MIX = [
@@ -85,7 +86,7 @@ def timed(run):
 def grade_with_grader(submissions, out):
     """{student: {exercise: points}} from `python -m autograder grade`, run in a fresh process."""
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"the grader failed:\n{done.stderr}")
@@ -141,7 +142,7 @@ def main():
             return
         course = scratch / "course"
         course.mkdir()
-        setup = timed(lambda: release.generate(course))
+        setup = timed(lambda: release.generate(DINO, course))
         shutil.copytree(scratch / "class", course / "submitted")
         theirs, their_cpu, nbgrader_scores = timed(lambda: grade_with_nbgrader(scratch / "class", course))
         runs.append(timed(lambda: grade_with_grader(scratch / "class", scratch / "out")))

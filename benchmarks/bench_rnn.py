@@ -27,12 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import utils  # noqa: E402  (after the path is set)
-from autograder.grading.reference import (  # noqa: E402
+from autograder.assignments.dinosaur_island.published_log import (  # noqa: E402
     LAST_PORTABLE_ITERATION,
     PUBLISHED_LOG,
-    solution_namespace,
     training_log,
 )
+from autograder.course import assignment  # noqa: E402
+from autograder.grading.reference import solution_namespace  # noqa: E402
 from benchmarks import straightforward_rnn  # noqa: E402
 
 HELPERS = {
@@ -48,7 +49,7 @@ HELPERS = {
 
 def train(overrides, iterations, names, char_to_ix, ix_to_char):
     """(CPU seconds, wall seconds, printed log) of one model() run with the given helpers."""
-    model = solution_namespace(overrides)["model"]
+    model = solution_namespace(assignment("dinosaur_island"), overrides)["model"]
     out = io.StringIO()
     cpu, wall = time.process_time(), time.perf_counter()
     with contextlib.redirect_stdout(out):

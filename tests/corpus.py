@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from autograder.grading.notebooks import marker_number
-from autograder.course import ASSIGNMENT, EXERCISES, SOURCE_NOTEBOOK
-from tests.submissions import edited, solutions, submission
+from tests.submissions import DINO, FULL, edited, solutions, submission
 
-FULL = {"clip": 2, "sample": 3, "optimize": 3, "model": 4}
 CHEAP = ("clip", "sample", "optimize")  # solved in most entries; the model's stub costs nothing
 
 
@@ -33,14 +31,14 @@ def scores(**changes):
     return {**FULL, "model": 0, **changes}
 
 
-def notebook(nb, name=f"{ASSIGNMENT}.ipynb"):
+def notebook(nb, name=f"{DINO.name}.ipynb"):
     """A writer of nb (a notebook node or a plain dict) as the student's notebook file."""
     def write(folder):
         (folder / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     return write
 
 
-def raw(data, name=f"{ASSIGNMENT}.ipynb"):
+def raw(data, name=f"{DINO.name}.ipynb"):
     def write(folder):
         (folder / name).write_bytes(data)
     return write
@@ -52,7 +50,7 @@ def solved(*names, **replace):
 
 
 def graded_cell(nb, exercise):
-    return next(c for c in nb.cells if c.cell_type == "code" and marker_number(c.source) == EXERCISES[exercise].number)
+    return next(c for c in nb.cells if c.cell_type == "code" and marker_number(c.source) == DINO.exercises[exercise].number)
 
 
 def with_cells(nb, change):
@@ -103,7 +101,7 @@ def with_extra_cell(nb, source, before=None):
 
 def cell_code(exercise, body):
     """A graded cell for exercise: its marker line, then body."""
-    return f"# {EXERCISES[exercise].marker} (UNIQUE CELL IDENTIFIER, DO NOT EDIT)\n{body}"
+    return f"# {DINO.exercises[exercise].marker} (UNIQUE CELL IDENTIFIER, DO NOT EDIT)\n{body}"
 
 
 CLIP_ZEROS = cell_code("clip", "def clip(gradients, maxValue):\n"
@@ -170,10 +168,10 @@ CORPUS = {
     "untouched": Entry(notebook(submission()), dict.fromkeys(FULL, 0), ("raised NotImplementedError",)),
     "half": Entry(notebook(solved("clip", "sample")), scores(optimize=0)),
     "clip_misses_a_bound": Entry(notebook(solved(*CHEAP, clip=edited("clip", "-maxValue, maxValue)", "-10, 10)"))),
-                                 scores(clip=0.8)),
+                                 scores(clip=0.66)),  # 1 of the 3 hidden cases (maxValue 100)
     "clip_keeps_extra_keys": Entry(
         notebook(solved(*CHEAP, clip=edited("clip", 'for name in ("dWaa", "dWax", "dWya", "db", "dby"):', "for name in gradients:"))),
-        scores(clip=1.6), ("should have exactly the keys",)),
+        scores(clip=1.33), ("should have exactly the keys",)),  # 2 of the 3 hidden cases
     "wrong_clip_right_rest": Entry(notebook(solved(*FULL, clip=CLIP_ZEROS)), {**FULL, "clip": 0}),
     "cell_deleted": Entry(notebook(with_cells(solved(*CHEAP), lambda cells: [c for c in cells if c.get("id") != "optimize"])),
                           scores(optimize=0), ("no cell is marked UNQ_C3",)),
@@ -215,11 +213,12 @@ CORPUS = {
                                                                             "    return Anything()\n"))),
                              scores(clip=0)),
     "reads_the_solution": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "import json\n"
-        f"cells = json.load(open({str(SOURCE_NOTEBOOK)!r}))['cells']\n"
+        f"cells = json.load(open({str(DINO.source_notebook)!r}))['cells']\n"
         "exec(next(''.join(c['source']) for c in cells if 'GRADED FUNCTION: clip' in ''.join(c['source'])))\n"))),
         scores(clip=0), ("may not use",)),
     "imports_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "from autograder.grading.reference import solution_namespace\n"
-                                                                               "clip = solution_namespace()['clip']\n"))),
+                                                                               "from autograder.course import assignment\n"
+                                                                               "clip = solution_namespace(assignment('dinosaur_island'))['clip']\n"))),
                                 scores(clip=0), ("may not import the grading package",)),
     "kills_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"))),
                               scores(clip=0), ("os.kill is not allowed",)),
@@ -247,7 +246,7 @@ CORPUS = {
 def write_tree(root, entries=CORPUS):
     """nbgrader's submitted/ layout under root: <student>/<assignment>/<files>."""
     for student, entry in entries.items():
-        folder = Path(root) / student / ASSIGNMENT
+        folder = Path(root) / student / DINO.name
         folder.mkdir(parents=True)
         entry.write(folder)
     return root

@@ -5,33 +5,36 @@ from functools import lru_cache
 
 import nbformat
 
+from autograder.course import assignment
 from autograder.grading.notebooks import marker_number
-from autograder.course import EXERCISES, RELEASE_DIR, ASSIGNMENT
 from autograder.grading.reference import solution_sources
+
+DINO = assignment("dinosaur_island")
+FULL = {name: exercise.points for name, exercise in DINO.exercises.items()}  # {exercise: its points}
 
 
 @lru_cache(maxsize=None)
-def _release(assignment):
-    return nbformat.read(RELEASE_DIR.parent / assignment / f"{assignment}.ipynb", as_version=4)
+def _release(language):
+    return nbformat.read(DINO.edition(language).notebook, as_version=4)
 
 
 def solutions():
     """{exercise: the instructor's solution cell source}."""
-    return solution_sources()
+    return solution_sources(DINO)
 
 
-def release_notebook(assignment=ASSIGNMENT):
-    """A fresh copy of the release notebook of assignment (an edition), as a student downloads it."""
-    return copy.deepcopy(_release(assignment))
+def release_notebook(language="en"):
+    """A fresh copy of the released notebook of an edition, as a student downloads it."""
+    return copy.deepcopy(_release(language))
 
 
-def submission(solved=(), replace=None, assignment=ASSIGNMENT):
-    """The release notebook (of assignment) with the graded cells of `solved` filled in with the
+def submission(solved=(), replace=None, language="en"):
+    """The released notebook (of an edition) with the graded cells of `solved` filled in with the
     solution, and those in `replace` ({exercise: source}) set to the given source."""
-    nb = release_notebook(assignment)
+    nb = release_notebook(language)
     sources = {name: solutions()[name] for name in solved}
     sources.update(replace or {})
-    numbers = {EXERCISES[name].number: source for name, source in sources.items()}
+    numbers = {DINO.exercises[name].number: source for name, source in sources.items()}
     for cell in nb.cells:
         if cell.cell_type == "code" and marker_number(cell.source) in numbers:
             cell.source = numbers[marker_number(cell.source)]

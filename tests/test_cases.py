@@ -4,32 +4,32 @@ import numpy as np
 import pytest
 
 from autograder.grading.capture import capture, functions_from
-from autograder.cases import CASES
-from autograder.course import EXERCISES
-from autograder.grading.checks import reference_deps, run_case, score
 from autograder.grading.reference import solution_namespace
-from tests.submissions import edited, solutions
+from autograder.grading.scoring import reference_deps, run_case, score
+from tests.submissions import DINO, edited, solutions
+
+CASES = DINO.cases
 
 
 def candidate(exercise, source):
     """The function defined by source, in a namespace with the notebook's setup and the
     reference solutions of the other exercises (as a student's notebook would have them)."""
-    namespace = solution_namespace()
+    namespace = solution_namespace(DINO)
     exec(compile(source, f"<candidate {exercise}>", "exec"), namespace)
     return namespace[exercise]
 
 
 def results(exercise, source):
     fn = candidate(exercise, source)
-    deps = reference_deps(exercise)
-    return [run_case(exercise, i, fn, deps) for i in range(len(CASES[exercise]))]
+    deps = reference_deps(DINO, exercise)
+    return [run_case(DINO, exercise, i, fn, deps) for i in range(len(CASES[exercise]))]
 
 
 def failed_titles(exercise, source):
     return {r.title for r in results(exercise, source) if not r.passed}
 
 
-@pytest.mark.parametrize("exercise", EXERCISES)
+@pytest.mark.parametrize("exercise", DINO.exercises)
 def test_reference_passes_every_case(exercise):
     assert failed_titles(exercise, solutions()[exercise]) == set()
 
@@ -87,21 +87,31 @@ def test_other_correct_styles_pass(exercise, edit):
 def test_a_stub_scores_zero_with_the_error_as_message():
     stub = solutions()["clip"].split("    clipped = {}")[0] + "    raise NotImplementedError()\n"
     rs = results("clip", stub)
-    assert score("clip", rs) == 0
+    assert score(DINO.exercises["clip"].points, rs) == 0
     assert all(r.problems == ["raised NotImplementedError"] for r in rs)
 
 
-def test_partial_credit_is_shared_among_cases():
+def test_partial_credit_is_shared_among_the_hidden_cases():
     rs = results("clip", edited("clip", 'for name in ("dWaa", "dWax", "dWya", "db", "dby"):', "for name in gradients:"))
-    assert score("clip", rs) == 1.6  # 4 of 5 cases of 2 points
+    assert [r.passed for r in rs] == [True, True, True, False, True]  # the public examples pass too
+    assert score(2, rs) == 1.33  # 2 of the 3 hidden cases of 2 points, rounded down
+
+
+def test_a_copy_of_the_public_example_scores_nothing():
+    # the public example's expected indices, returned whatever the arguments: what a student can read off
+    public = next(c for c in CASES["sample"] if c.public)
+    indices = solution_namespace(DINO)["sample"](**public.build())
+    rs = results("sample", f"def sample(parameters, char_to_ix, seed):\n    return {indices!r}\n")
+    assert [r.passed for r in rs if r.public] == [True]
+    assert score(DINO.exercises["sample"].points, rs) == 0
 
 
 def test_optimize_is_graded_with_the_reference_clip():
     broken_clip = "def clip(gradients, maxValue):\n    return {k: v * 0 for k, v in gradients.items()}\n"
-    namespace = solution_namespace()
+    namespace = solution_namespace(DINO)
     exec(broken_clip, namespace)  # the student's own clip is wrong...
-    deps = reference_deps("optimize")
-    rs = [run_case("optimize", i, namespace["optimize"], deps) for i in range(len(CASES["optimize"]))]
+    deps = reference_deps(DINO, "optimize")
+    rs = [run_case(DINO, "optimize", i, namespace["optimize"], deps) for i in range(len(CASES["optimize"]))]
     assert all(r.passed for r in rs)  # ...but optimize is right, and graded with the reference clip
     assert namespace["clip"].__code__.co_filename == "<string>", "the student's clip is restored afterwards"
 
@@ -131,17 +141,17 @@ def test_hidden_messages_do_not_reveal_expected_values():
     rs = results("optimize", edited("optimize", "clip(gradients, 5)", "clip(gradients, 10)"))
     hidden = [r for r in rs if not r.public and not r.passed]
     assert hidden
-    ns = solution_namespace()
+    ns = solution_namespace(DINO)
     for r in hidden:
         index = [c.title for c in CASES["optimize"]].index(r.title)
         case = CASES["optimize"][index]
-        loss = capture("optimize", ns["optimize"], case.build(), reference_deps("optimize"))["result"][0]
+        loss = capture(ns["optimize"], case.build(), reference_deps(DINO, "optimize"))["result"][0]
         text = " ".join(r.problems)
         assert repr(loss)[:8] not in text and "expected" not in text.replace("expected value", "")
 
 
 def test_the_cases_exercise_what_their_titles_claim():
-    ns = solution_namespace()
+    ns = solution_namespace(DINO)
     large = next(c for c in CASES["optimize"] if c.title.startswith("large weights")).build()
     loss, cache = ns["rnn_forward"](large["X"], large["Y"], large["a_prev"], large["parameters"])
     gradients, _ = ns["rnn_backward"](large["X"], large["Y"], large["parameters"], cache)

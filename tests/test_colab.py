@@ -13,12 +13,12 @@ import nbformat
 import pytest
 
 from autograder.authoring import colab, release
-from autograder.course import (ASSIGNMENT, ASSIGNMENTS, COLAB_NOTEBOOKS, COURSE_ROOT, RELEASE_DIR,
-                               SOURCE_NOTEBOOK, SUPPORT_FILES)
+from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT
 from tests.notebook_runner import execute, text_of
-from tests.submissions import solutions, submission
+from tests.submissions import DINO, solutions, submission
 
-STUDENT_NOTEBOOKS = [f"release/{a}/{a}.ipynb" for a in ASSIGNMENTS] + list(COLAB_NOTEBOOKS)
+ASSIGNMENT, RELEASE_DIR, SUPPORT_FILES = DINO.name, DINO.release_dir, DINO.support_files
+STUDENT_NOTEBOOKS = [e.notebook.relative_to(COURSE_ROOT).as_posix() for e in DINO.editions] + list(COLAB_NOTEBOOKS)
 
 
 def _setup_cell(nb):
@@ -40,7 +40,7 @@ def test_student_notebook_starts_with_title_purpose_badge_then_the_setup_cell(no
 
 def test_committed_sources_match_the_repository_setting():
     hint = "run `python -m autograder release` after changing REPOSITORY or BRANCH in autograder/course.py"
-    assert nbformat.read(SOURCE_NOTEBOOK, as_version=4) == release.english_source(), hint
+    assert nbformat.read(DINO.source_notebook, as_version=4) == release.english_source(DINO), hint
     for notebook, files in COLAB_NOTEBOOKS.items():
         nb = nbformat.read(COURSE_ROOT / notebook, as_version=4)
         assert nb == colab.add_colab_cells(nbformat.from_dict(nb), notebook, "", files), f"{notebook}: {hint}"
@@ -156,9 +156,8 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(
 
 
 def test_on_colab_the_chinese_edition_finds_its_files_too(tmp_path, colab_kernel_env):
-    assignment = ASSIGNMENTS[1]
-    folder = _alone_in(tmp_path / "content", submission(assignment=assignment), f"{assignment}.ipynb")
-    done = execute(nbformat.read(folder / f"{assignment}.ipynb", as_version=4), folder, allow_errors=True,
+    folder = _alone_in(tmp_path / "content", submission(language="zh-CN"), f"{ASSIGNMENT}.ipynb")
+    done = execute(nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), folder, allow_errors=True,
                    env=dict(colab_kernel_env, NBGRADER_EXECUTION="autograde"))
     errors = {c.outputs[-1].ename for c in done.cells
               if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"}

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course import COURSE_ROOT
 from autograder.grading import grader
-from autograder.cases import CASES
-from autograder.course import ASSIGNMENT, COURSE_ROOT, EXERCISES
-from autograder.grading.checks import expected
+from autograder.grading.scoring import expected
 from tests.corpus import CORPUS, notebook, solved, write_tree
-from tests.submissions import submission
+from tests.submissions import DINO, submission
+
+CASES, EXERCISES = DINO.cases, DINO.exercises
 
 TIMEOUT = 10  # seconds per exercise: the hanging entries cost this much
 
@@ -47,7 +48,7 @@ def graded(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("submitted"))
     before = snapshot(root)
     out = tmp_path_factory.mktemp("out")
-    results = grader.grade_submissions(root, out, jobs=2, timeout=TIMEOUT, memory=512)
+    results = grader.grade_submissions(DINO, root, out, jobs=2, timeout=TIMEOUT, memory=512)
     return root, before, out, results
 
 
@@ -107,7 +108,7 @@ def test_feedback_shows_public_values_but_never_hidden_ones(graded):
     for name, cases in CASES.items():
         for index, case in enumerate(cases):
             if not case.public:
-                secret = json.dumps(expected(name, index)["result"], default=lambda a: a.tolist())
+                secret = json.dumps(expected(DINO, name, index)["result"], default=lambda a: a.tolist())
                 values = [v for v in secret.replace("[", " ").replace("]", " ").replace(",", " ").split() if len(v) > 8]
                 for value in values[:50]:
                     assert value not in every, f"{name}: a hidden expected value appears in the feedback"
@@ -115,10 +116,10 @@ def test_feedback_shows_public_values_but_never_hidden_ones(graded):
 
 def test_feedback_escapes_what_the_student_wrote(tmp_path):
     root = tmp_path / "in"
-    folder = root / "mallory" / ASSIGNMENT
+    folder = root / "mallory" / DINO.name
     folder.mkdir(parents=True)
     notebook(solved(clip="def clip(gradients, maxValue):\n    raise ValueError('<script>alert(1)</script>')\n"))(folder)
-    grader.grade_submissions(root, tmp_path / "out", jobs=1, timeout=TIMEOUT)
+    grader.grade_submissions(DINO, root, tmp_path / "out", jobs=1, timeout=TIMEOUT)
     page = (tmp_path / "out" / "mallory" / "feedback.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
 
@@ -127,7 +128,7 @@ def test_no_process_outlives_the_grading(tmp_path, monkeypatch):
     """Children that hang or ignore signals, and the fork servers, are all gone afterwards."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the run's scratch: a mark in its processes' environment
     write_tree(tmp_path / "in", {s: CORPUS[s] for s in ("hangs", "ignores_signals")})
-    grader.grade_submissions(tmp_path / "in", tmp_path / "out", jobs=2, timeout=1)
+    grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=2, timeout=1)
     mark = f"TMPDIR={tmp_path}".encode()
     survivors = []
     for proc in Path("/proc").glob("[0-9]*"):
@@ -145,7 +146,7 @@ def test_no_process_outlives_the_grading(tmp_path, monkeypatch):
 
 def run_cli(*args):
     env = dict(os.environ, PYTHONPATH=str(COURSE_ROOT))
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", DINO.name, *map(str, args)], capture_output=True,
                           text=True, env=env, cwd=COURSE_ROOT, timeout=600)
 
 
@@ -161,7 +162,7 @@ def test_cli_grades_a_zip_of_an_lms_download(tmp_path):
     done = run_cli(archive, "--out", tmp_path / "out", "--jobs", 2)
     assert done.returncode == 0, done.stderr
     assert {s: r["score"] for s, r in rows(tmp_path / "out").items()} == {"half": "5", "empty_file": "0", "untouched": "0"}
-    assert done.stdout.count("\n") == 1 and done.stdout.startswith("graded 3 notebooks")
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith("dinosaur_island: graded 3 notebooks")
     assert "notebook" in done.stderr  # the progress bar
     assert not (tmp_path / "escaped.ipynb").exists() and not Path("/abs/escaped.ipynb").exists()
 
@@ -196,5 +197,5 @@ def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
 
 def test_an_empty_folder_grades_to_an_empty_csv(tmp_path):
     (tmp_path / "in").mkdir()
-    assert grader.grade_submissions(tmp_path / "in", tmp_path / "out") == []
+    assert grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out") == []
     assert (tmp_path / "out" / "grades.csv").read_text().startswith("student_id,clip,")

@@ -1,56 +1,91 @@
-"""Generating the student releases from the source notebook with nbgrader.
+"""Generating the student releases of an assignment, in every edition, with nbgrader.
 
-`python -m autograder release` first refreshes the generated parts of the sources
-(prepare_sources): the Colab badge and setup cell of the English notebook, rendered from
-REPOSITORY and BRANCH in course.py; the Chinese notebook in source/dinosaur_island_zh/, built from
-the English one and the translation file; the Colab cells of the notebooks in COLAB_NOTEBOOKS.
-Then, for each of the two assignments, generate() links the support files into the source folder
-and runs `nbgrader generate_assignment`, which strips the solutions and hidden tests, embeds the
-figures (EmbedFigures) and copies the notebook and the files it needs into release/<assignment>/.
+`python -m autograder release [ASSIGNMENT ...]` first refreshes the generated parts of each
+source notebook (prepare_sources): the points of its test cells, from assignment.toml; its Colab
+badge and setup cell, rendered from REPOSITORY and BRANCH in course.py; and the Colab cells of
+the notebooks in COLAB_NOTEBOOKS. Then generate() writes each edition's release: the source's own
+edition by `nbgrader generate_assignment` on the course, which also records the assignment in its
+gradebook; every other edition by the same command on a scratch course holding the translated
+notebook, so that nbgrader's gradebook knows one assignment, whatever edition a student hands in.
+nbgrader strips the solutions and hidden tests, embeds the figures (EmbedFigures) and copies the
+notebook and its support files into the release folder.
 """
 
 import base64
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from ..course import COLAB_NOTEBOOKS, COURSE_ROOT
 from . import colab, translation
-from ..course import (ASSIGNMENT, ASSIGNMENTS, COLAB_NOTEBOOKS, COURSE_ROOT, SOURCE_NOTEBOOK, SUPPORT_FILES,
-                     ZH_SOURCE_NOTEBOOK)
 
 # A markdown image whose target is a relative path to a PNG (no scheme, so not yet embedded).
 FIGURE = re.compile(r"(!\[[^\[\]]*\])\(([^()\s:]+\.png)\)")
 
 
-def english_source():
-    """The English source notebook with its Colab cells as the current setting renders them.
+def english_source(assignment):
+    """The assignment's source notebook with its generated parts as the settings render them:
+    the points of its test cells (assignment.toml) and its Colab cells.
 
-    Its setup cell downloads the English release's files; the Chinese edition keeps that cell
-    byte for byte (code cells are shared), which is right since both releases hold the same files.
+    The setup cell downloads the first edition's release files; every edition keeps that cell
+    byte for byte (code cells are shared), which is right since all releases hold the same files.
     """
-    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
-    return colab.add_colab_cells(nb, f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", f"release/{ASSIGNMENT}",
-                                 SUPPORT_FILES)
+    nb = nbformat.read(assignment.source_notebook, as_version=4)
+    _set_points(nb, assignment)
+    first = assignment.editions[0]
+    return colab.add_colab_cells(nb, _in_course(first.notebook), _in_course(first.release_dir),
+                                 assignment.support_files)
 
 
-def prepare_sources():
-    """Write the generated parts of the sources (see the module docstring).
+def _set_points(nb, assignment):
+    """Write each exercise's points into the nbgrader metadata of its test cell (grade id test_<name>)."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    for name, exercise in assignment.exercises.items():
+        cell = cells.get(f"test_{name}")
+        if cell is None or not cell.metadata["nbgrader"].get("grade"):
+            raise ValueError(f"{assignment.source_notebook}: no graded test cell with the nbgrader id test_{name}")
+        cell.metadata["nbgrader"]["points"] = exercise.points
 
-    Returns the translation's problems (missing or stale cells, which stay in English) so that
+
+def _in_course(path):
+    """path as the course names it: relative to its root, with forward slashes."""
+    return Path(path).relative_to(COURSE_ROOT).as_posix()
+
+
+def edition_source(assignment, edition, english):
+    """The source notebook of an edition: english itself, or its translation with the badge that opens it."""
+    if edition.translation is None:
+        return english
+    return translation.translated(english, translation.load(edition.translation), _in_course(edition.notebook))
+
+
+def prepare_sources(assignment):
+    """Write the generated parts of the assignment's source notebook (see the module docstring).
+
+    Returns the translations' problems (missing or stale cells, which stay in English) so that
     the caller can report them.
     """
-    english, translations = english_source(), translation.load()
-    _write_if_changed(english, SOURCE_NOTEBOOK)
-    ZH_SOURCE_NOTEBOOK.parent.mkdir(exist_ok=True)
-    _write_if_changed(translation.translated(english, translations), ZH_SOURCE_NOTEBOOK)
+    english = english_source(assignment)
+    _write_if_changed(english, assignment.source_notebook)
+    problems = []
+    for edition in assignment.editions[1:]:
+        problems += [f"{edition.language} edition: {problem}"
+                     for problem in translation.problems(english, translation.load(edition.translation),
+                                                         edition.translation)]
+    return problems
+
+
+def prepare_colab_notebooks():
+    """Give each notebook of COLAB_NOTEBOOKS its Colab cells (see colab.apply_to_file)."""
     for notebook, files in COLAB_NOTEBOOKS.items():
         colab.apply_to_file(COURSE_ROOT / notebook, notebook, "", files)
-    return translation.problems(english, translations)
 
 
 def _write_if_changed(nb, path):
@@ -60,16 +95,16 @@ def _write_if_changed(nb, path):
         path.write_text(text, encoding="utf-8")
 
 
-def link_support_files(source_dir):
-    """Make source_dir (a source/<assignment>/ folder) hold a symlink for each support file, and nothing stale."""
-    for folder in {Path(f).parts[0] for f in SUPPORT_FILES}:
+def link_support_files(source_dir, support_files):
+    """Make source_dir hold a symlink to the course's copy of each support file, and nothing stale."""
+    for folder in {Path(f).parts[0] for f in support_files}:
         for path in sorted((source_dir / folder).rglob("*"), reverse=True):
-            if path.relative_to(source_dir).as_posix() not in SUPPORT_FILES and (path.is_symlink() or path.is_file()):
+            if path.relative_to(source_dir).as_posix() not in support_files and (path.is_symlink() or path.is_file()):
                 path.unlink()
-    for name in SUPPORT_FILES:
+    for name in support_files:
         target = COURSE_ROOT / name
         if not target.is_file():
-            raise FileNotFoundError(f"{target} is missing; the release needs it (listed in autograder/course.py)")
+            raise FileNotFoundError(f"{target} is missing; the release needs it (listed in assignment.toml)")
         link = source_dir / name
         link.parent.mkdir(parents=True, exist_ok=True)
         relative = os.path.relpath(target, link.parent)
@@ -105,34 +140,52 @@ class EmbedFigures(NbGraderPreprocessor):
         return f"{match.group(1)}(data:image/png;base64,{base64.b64encode(figure.read_bytes()).decode()})"
 
 
-def generate(root=None):
-    """Write release/<assignment>/ under root (default: the repository) from the sources, for both
-    assignments (English and Chinese).
+def generate(assignment, root=None):
+    """Write the release of every edition of assignment under root (default: the course).
 
-    nbgrader also records the assignments in root/gradebook.db, which `nbgrader autograde`
-    needs. With another root, the fresh releases (and their gradebook) are written there and the
-    repository's are untouched. Returns the English release folder.
+    nbgrader also records the assignment in root/gradebook.db, which `nbgrader autograde` needs.
+    With another root, the fresh releases (and their gradebook) are written there and the course's
+    are untouched. Returns the release folders, the source's own edition first.
     """
     root = Path(root or COURSE_ROOT).resolve()
-    for assignment in ASSIGNMENTS:
-        link_support_files(COURSE_ROOT / "source" / assignment)
-        done = run_nbgrader(["generate_assignment", assignment, "--force"], root)
-        if done.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}")
-    return root / "release" / ASSIGNMENT
+    link_support_files(assignment.source_dir, assignment.support_files)
+    _nbgrader_release(assignment.name, root, COURSE_ROOT / "source")
+    folders = [root / _in_course(assignment.editions[0].release_dir)]
+    english = nbformat.read(assignment.source_notebook, as_version=4)
+    for edition in assignment.editions[1:]:
+        with tempfile.TemporaryDirectory(prefix="edition-") as scratch:
+            scratch = Path(scratch)
+            source_dir = scratch / "source" / assignment.name
+            source_dir.mkdir(parents=True)
+            nbformat.write(edition_source(assignment, edition, english), source_dir / assignment.source_notebook.name)
+            link_support_files(source_dir, assignment.support_files)
+            (scratch / "images").symlink_to(COURSE_ROOT / "images")  # the figures, at the same relative paths
+            _nbgrader_release(assignment.name, scratch, scratch / "source")
+            folder = root / _in_course(edition.release_dir)
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(scratch / "release" / assignment.name, folder)
+            folders.append(folder)
+    return folders
 
 
-def run_nbgrader(args, root=None):
+def _nbgrader_release(name, root, source_directory):
+    done = run_nbgrader(["generate_assignment", name, "--force"], root, source_directory)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def run_nbgrader(args, root=None, source_directory=None):
     """Run `nbgrader ARGS` on the course at root (default: the repository); returns the process.
 
-    The course's source is always the repository's; root decides where nbgrader's working
-    folders (release/, submitted/, autograded/, feedback/) and gradebook.db live.
+    The course's source is the repository's unless source_directory says otherwise; root decides
+    where nbgrader's working folders (release/, submitted/, autograded/, feedback/) and
+    gradebook.db live.
     """
     root = Path(root or COURSE_ROOT).resolve()
     command = [
         sys.executable, "-m", "nbgrader", *args,
         f"--CourseDirectory.root={root}",
-        f"--CourseDirectory.source_directory={COURSE_ROOT / 'source'}",
+        f"--CourseDirectory.source_directory={source_directory or COURSE_ROOT / 'source'}",
         f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}",
     ]
     # nbgrader calls the `alembic` command by name: make sure this Python's scripts are on

@@ -1,14 +1,13 @@
-"""The Chinese (zh-CN) edition: the English source notebook with its markdown cells translated.
+"""Translated editions: the English source notebook with its markdown cells translated.
 
-The translations live in one file, source/dinosaur_island.zh-CN.yml, keyed by cell id. Each
-entry holds the translated markdown and the hash of the English cell it translates, so a
-translation whose English has changed since is detected as stale.
+An edition's translations live in one file (e.g. source/dinosaur_island.zh-CN.yml, named by
+the edition in assignment.toml), keyed by cell id. Each entry holds the translated markdown and
+the hash of the English cell it translates, so a translation whose English has changed since is
+detected as stale.
 
-The Chinese notebook is generated from the English source: every code cell, with its nbgrader
-metadata, is copied unchanged, so both editions are graded by the same tests and hidden cases.
-It is a separate nbgrader assignment (dinosaur_island_zh): nbgrader treats all notebooks of an
-assignment as parts of one submission, so one assignment holding both would give a student who
-submits one edition zero for the other.
+A translated notebook is generated from the English source: every code cell, with its nbgrader
+metadata, is copied unchanged, so all editions are graded by the same tests and hidden cases,
+as one nbgrader assignment.
 """
 
 import copy
@@ -18,9 +17,7 @@ from dataclasses import dataclass
 import yaml
 
 from . import colab
-from ..course import TRANSLATION_FILE, ZH_ASSIGNMENT
 
-ZH_NOTEBOOK = f"release/{ZH_ASSIGNMENT}/{ZH_ASSIGNMENT}.ipynb"  # what the Chinese badge opens
 HASH_DIGITS = 16  # of the sha256: plenty to notice a change, short enough to read
 
 
@@ -35,7 +32,7 @@ def english_hash(source):
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:HASH_DIGITS]
 
 
-def load(path=TRANSLATION_FILE):
+def load(path):
     """{cell id: Translation} read from the translation file; ValueError naming the file and entry
     when an entry is not a mapping with a text and an english_sha256."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -55,7 +52,7 @@ def translatable(nb):
     return [c for c in nb.cells if c.cell_type == "markdown" and c.id != colab.BADGE_ID]
 
 
-def problems(nb, translations, path=TRANSLATION_FILE):
+def problems(nb, translations, path):
     """What keeps the translation of nb from being complete, one message per cell (empty: complete)."""
     found = []
     cells = translatable(nb)
@@ -75,9 +72,10 @@ def problems(nb, translations, path=TRANSLATION_FILE):
     return found
 
 
-def translated(nb, translations):
-    """The Chinese notebook: a copy of nb with the markdown cells whose translation is up to date
-    translated, the others left in English, and the badge opening the Chinese release."""
+def translated(nb, translations, notebook):
+    """The translated notebook: a copy of nb with the markdown cells whose translation is up to
+    date translated, the others left in English, and the badge opening notebook (its path in
+    the course)."""
     zh = copy.deepcopy(nb)
     for cell in translatable(zh):
         entry = translations.get(cell.id)
@@ -85,5 +83,5 @@ def translated(nb, translations):
             cell.source = entry.text
     for cell in zh.cells:
         if cell.id == colab.BADGE_ID:
-            cell.source = colab.badge_source(ZH_NOTEBOOK)
+            cell.source = colab.badge_source(notebook)
     return zh

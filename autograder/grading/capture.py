@@ -71,23 +71,21 @@ def _call(fn, args, deps):
     return result, out.getvalue()
 
 
-def capture(exercise, fn, args, deps=None):
-    """Call fn(**args) for one case of an exercise; return {what: plain data}.
+def capture(fn, args, deps=None, watch=()):
+    """Call fn(**args) for one case; return {what: plain data}.
 
-    Besides the return value it records what the exercise's contract says about side effects:
-    the arguments as they are after the call (clip must not change them, optimize must update
-    the parameters in place, sample must leave them alone).
+    Besides the return value and the printed output it records the arguments named in watch
+    as they are after the call: what the exercise's contract says about side effects (clip must
+    not change its argument, optimize must update the parameters in place, ...).
     """
     result, printed = _call(fn, args, deps or {})
     captured = {"result": plain(result), "printed": printed}
-    if exercise == "clip":
-        captured["gradients_after"] = plain(args["gradients"])
-    if exercise in ("sample", "optimize"):
-        captured["parameters_after"] = plain(args["parameters"])
+    for name in watch:
+        captured[f"{name}_after"] = plain(args[name], f"the argument {name} after the call")
     return captured
 
 
-def attempt(exercise, fn, args, deps=None, cell=None):
+def attempt(fn, args, deps=None, watch=(), cell=None):
     """capture() for one case, with a failure turned into a message for the student.
 
     Returns (captured, None), or (None, problem) when fn raised or returned something that is
@@ -95,7 +93,7 @@ def attempt(exercise, fn, args, deps=None, cell=None):
     which line of that cell raised.
     """
     try:
-        return capture(exercise, fn, args, deps), None
+        return capture(fn, args, deps, watch), None
     except NotPlainData as error:
         return None, str(error)
     except Exception as error:  # the graded code raised: that is this case's failure

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import intake, report
-from ..cases import CASES
-from ..course import ASSIGNMENT, COURSE_ROOT, EXERCISES, RELEASE_DIR, SOURCE_DIR
-from .checks import CaseResult, check_case, expected, score
+from ..course import COURSE_ROOT
+from .checks import CaseResult
 from .notebooks import read_cells, setup_sources
 from .protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode, dumps,
                        split_frames)
 from .reference import solution_sources
 from .sandbox import Sandbox
+from .scoring import check_case, expected, score
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
 DEFAULT_MEMORY = 1024  # MB of memory a job may allocate
@@ -39,8 +39,9 @@ class ExerciseResult:
 
 @dataclass
 class StudentResult:
+    assignment: object  # the course.Assignment graded
     submission: intake.Submission
-    exercises: dict = field(default_factory=dict)  # {name: ExerciseResult}, in EXERCISES order
+    exercises: dict = field(default_factory=dict)  # {name: ExerciseResult}, in the assignment's order
 
     @property
     def student(self):
@@ -56,9 +57,10 @@ def default_jobs():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def grade_submissions(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY, gradebook=None,
-          progress=False):
-    """Grade every submission under `submissions` (folder or zip) into the folder `out`.
+def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
+                      gradebook=None, progress=False):
+    """Grade every submission of assignment (a course.Assignment) under `submissions` (folder or
+    zip) into the folder `out`.
 
     Writes OUT/<student>/results.json and feedback.html as each student finishes, then
     OUT/grades.csv (and the gradebook, if given). Returns the StudentResults.
@@ -69,29 +71,30 @@ def grade_submissions(submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memo
     if out == submissions or out.is_relative_to(submissions):
         raise intake.Unreadable(f"{out}: the output folder must not be inside the submissions")
     if gradebook:
-        report.gradebook_url(gradebook)  # a wrong path fails now, not after the grading
+        report.check_gradebook(gradebook, assignment)  # a wrong path fails now, not after the grading
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         unpacked = Path(scratch) / "submissions"
         unpacked.mkdir()
-        results = [StudentResult(intake.read(s)) for s in intake.discover(submissions, unpacked)]
+        results = [StudentResult(assignment, intake.read(s, assignment))
+                   for s in intake.discover(submissions, unpacked, assignment)]
         out.mkdir(parents=True, exist_ok=True)
         config = ServerConfig(
-            release=str(RELEASE_DIR),
-            setup=setup_sources(read_cells(RELEASE_DIR / f"{ASSIGNMENT}.ipynb")[0]),
+            release=str(assignment.release_dir),
+            setup=setup_sources(read_cells(assignment.editions[0].notebook)[0]),
             memory=memory,
             protected=protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
         )
-        _run(results, config, out, jobs or default_jobs(), timeout, scratch, progress)
-    report.write_grades(out, results)
+        _run(assignment, results, config, out, jobs or default_jobs(), timeout, scratch, progress)
+    report.write_grades(out, assignment, results)
     if gradebook:
-        report.record_in_gradebook(gradebook, results)
+        report.record_in_gradebook(gradebook, assignment, results)
     return results
 
 
 def _secret_places(gradebook):
     """What graded code must not read: the solutions, the grading code and tests, the course's
     git history, and the places where nbgrader keeps other students' work."""
-    places = [SOURCE_DIR, Path(__file__).resolve().parent.parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
+    places = [COURSE_ROOT / "source", Path(__file__).resolve().parent.parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
               COURSE_ROOT / "submitted", COURSE_ROOT / "autograded", COURSE_ROOT / "feedback"]
     git = COURSE_ROOT / ".git"
     if git.is_file():  # a worktree: .git holds the path of its git folder, which names the shared one
@@ -125,22 +128,24 @@ def _identity(path):
     return (info.st_dev, info.st_ino)
 
 
-def _run(results, config, out, jobs, timeout, scratch, progress):
+def _run(assignment, results, config, out, jobs, timeout, scratch, progress):
     """Run every job on `jobs` fork servers; write each student's files once all their jobs are in."""
     from tqdm import tqdm
 
-    sources = solution_sources()
-    arguments = {name: dumps([case.build() for case in CASES[name]]) for name in EXERCISES}  # encoded once
+    sources = solution_sources(assignment)
+    exercises, cases = assignment.exercises, assignment.cases
+    arguments = {name: dumps([case.build() for case in cases[name]]) for name in exercises}  # encoded once
     work, done = queue.Queue(), queue.Queue()
     pending = {}
     for result in results:
         cells = {} if result.submission.fatal else result.submission.found
-        located = [name for name in EXERCISES if name in cells and cells[name].cell is not None]
+        located = [name for name in exercises if name in cells and cells[name].cell is not None]
         pending[result.student] = len(located)
         for name in located:
-            exercise = EXERCISES[name]
+            exercise = exercises[name]
             work.put((result.student, Job(exercise=name, marker=exercise.marker, source=cells[name].cell.source,
-                                          deps={dep: sources[dep] for dep in exercise.uses}, timeout=timeout)))
+                                          deps={dep: sources[dep] for dep in exercise.uses},
+                                          watch=list(exercise.watch), timeout=timeout)))
     count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
@@ -152,9 +157,9 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
     by_student = {r.student: r for r in results}
     bar = tqdm(total=len(results), unit="notebook", disable=not progress, leave=False)
     try:
-        for name in EXERCISES if workers else ():  # computed here while the fork servers start
-            for index in range(len(CASES[name])):
-                expected(name, index)
+        for name in exercises if workers else ():  # computed here while the fork servers start
+            for index in range(len(cases[name])):
+                expected(assignment, name, index)
         for result in results:
             if pending[result.student] == 0:
                 _finish(result, out, bar)
@@ -164,7 +169,7 @@ def _run(results, config, out, jobs, timeout, scratch, progress):
                 raise item
             student, name, ending, output = item
             result = by_student[student]
-            result.exercises[name] = _exercise(name, ending, output, timeout)
+            result.exercises[name] = _exercise(assignment, name, ending, output, timeout)
             pending[student] -= 1
             if pending[student] == 0:
                 _finish(result, out, bar)
@@ -207,19 +212,19 @@ def _work(config, scratch, work, done, arguments):
 
 def _finish(result, out, bar):
     """Fill in the exercises that had no job, order them, and write the student's files."""
-    for name in EXERCISES:
+    for name in result.assignment.exercises:
         if result.submission.fatal:
             result.exercises[name] = ExerciseResult(name, problem="the notebook could not be read")
         elif name in result.exercises:
             result.exercises[name].notes[:0] = result.submission.found[name].notes
         else:  # no cell: locate() said why
             result.exercises[name] = ExerciseResult(name, problem=" ".join(result.submission.found[name].notes))
-    result.exercises = {name: result.exercises[name] for name in EXERCISES}
+    result.exercises = {name: result.exercises[name] for name in result.assignment.exercises}
     report.write_student(out, result)
     bar.update()
 
 
-def _exercise(name, ending, output, timeout):
+def _exercise(assignment, name, ending, output, timeout):
     """The ExerciseResult of one job, from the fork server's Ending and the child's records."""
     result = ExerciseResult(name)
     got = {}
@@ -232,28 +237,28 @@ def _exercise(name, ending, output, timeout):
             result.notes.append(record.text)
         elif isinstance(record, Problem):
             result.problem = record.text
-        elif isinstance(record, CaseOutcome) and 0 <= record.case < len(CASES[name]):
+        elif isinstance(record, CaseOutcome) and 0 <= record.case < len(assignment.cases[name]):
             got.setdefault(record.case, record)
     if result.problem:
         return result
-    for index, case in enumerate(CASES[name]):
+    for index, case in enumerate(assignment.cases[name]):
         record = got.get(index)
         if record is None:
             problems = [_stopped(ending, timeout)]
         elif record.problem is not None:
             problems = [record.problem]
         else:
-            problems = _checked(name, index, record.captured)
+            problems = _checked(assignment, name, index, record.captured)
         result.cases.append(CaseResult(case.title, case.public, problems))
-    result.points = score(name, result.cases)
+    result.points = score(assignment.exercises[name].points, result.cases)
     return result
 
 
-def _checked(name, index, captured):
+def _checked(assignment, name, index, captured):
     """The check's problems for what a child captured; its data is untrusted, so a shape the
     check does not expect fails the case instead of the grader."""
     try:
-        return check_case(name, index, captured).problems
+        return check_case(assignment, name, index, captured).problems
     except Exception:
         return ["the result has an unexpected form and could not be checked"]
 

@@ -13,8 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .notebooks import NotANotebook, locate, read_cells
-from ..course import ASSIGNMENT
+from .notebooks import NotANotebook, edition_of, locate, read_cells
 
 MAX_ZIP_BYTES = 4 * 2**30  # uncompressed; a zip that expands to more is refused
 SKIPPED = (".ipynb_checkpoints", "__MACOSX")  # editor and archiver droppings
@@ -29,13 +28,14 @@ class Submission:
     student: str
     shown: str  # the notebook's path relative to SUBMISSIONS, as messages name it
     path: Path = None  # None when the student's folder holds no notebook
-    found: dict = None  # {exercise: cells.Found}; None when the notebook could not be read
+    found: dict = None  # {exercise: notebooks.Found}; None when the notebook could not be read
+    language: str = None  # the edition the notebook is from ("en", "zh-CN"), once read
     notes: list = field(default_factory=list)  # about the file as a whole
     fatal: str = None  # why nothing of this submission could be graded
 
 
-def discover(root, scratch):
-    """The submissions under root (a folder or a .zip), sorted by student id.
+def discover(root, scratch, assignment):
+    """The submissions of assignment (a course.Assignment) under root (a folder or a .zip), by student id.
 
     scratch -- an empty folder the zip is extracted into (the caller removes it)
     Raises Unreadable when root is neither a readable folder nor a readable zip.
@@ -55,7 +55,7 @@ def discover(root, scratch):
         if entry.is_file() and entry.suffix == ".ipynb":
             submissions.append(Submission(_safe_id(entry.stem), entry.name, entry))
         elif entry.is_dir():
-            submissions.append(_from_folder(root, entry))
+            submissions.append(_from_folder(root, entry, assignment.name))
     return _unique(submissions)
 
 
@@ -63,15 +63,15 @@ def _skipped(name):
     return name.startswith(".") or name in SKIPPED
 
 
-def _from_folder(root, folder):
-    """The submission in a student's folder: its assignment's notebook, preferably."""
+def _from_folder(root, folder, name):
+    """The submission in a student's folder: the assignment's notebook (name.ipynb or in name/), preferably."""
     notebooks = sorted(p for p in folder.rglob("*.ipynb")
                        if p.is_file() and not any(_skipped(part) for part in p.relative_to(folder).parts))
     student = _safe_id(folder.name)
     if not notebooks:
         return Submission(student, folder.name, fatal=f"{folder.name}/: no .ipynb file in this folder")
-    preferred = ([p for p in notebooks if p.name == f"{ASSIGNMENT}.ipynb"]
-                 or [p for p in notebooks if p.parent.name == ASSIGNMENT] or notebooks)
+    preferred = ([p for p in notebooks if p.name == f"{name}.ipynb"]
+                 or [p for p in notebooks if p.parent.name == name] or notebooks)
     chosen = preferred[0]
     submission = Submission(student, chosen.relative_to(root).as_posix(), chosen)
     if len(notebooks) > 1:
@@ -134,13 +134,14 @@ def _unwrapped(folder):
         folder = entries[0]
 
 
-def read(submission):
-    """Fill in submission.found (or .fatal) from its notebook file; never raises for bad input."""
+def read(submission, assignment):
+    """Fill in submission.found and .language (or .fatal) from its notebook file; never raises for bad input."""
     if submission.fatal:
         return submission
     try:
         cells, notes = read_cells(submission.path)
-        submission.found = locate(cells)
+        submission.found = locate(cells, assignment.exercises)
+        submission.language = edition_of(cells, assignment).language
     except NotANotebook as error:
         submission.fatal = f"{submission.shown}: {error}"
     except Exception as error:  # a file this reader did not foresee: this student only, never the batch

@@ -8,9 +8,9 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from ..course import EXERCISES
 
 # "# UNQ_C3 (UNIQUE CELL IDENTIFIER, DO NOT EDIT)", tolerating spacing and case slips such as
 # "#unq_c3" or "#  UNQ C3"
@@ -50,8 +50,8 @@ class Found:
     notes: list = field(default_factory=list)
 
 
-def locate(cells):
-    """{exercise name: Found} for the graded cells among cells.
+def locate(cells, exercises):
+    """{exercise name: Found} for the graded cells among cells; exercises -- {name: course.Exercise}.
 
     The marker comes first: the last code cell marked "# UNQ_Cn" is the exercise's cell. When no
     code cell carries the marker, the last code cell whose nbgrader grade_id is the exercise's
@@ -59,7 +59,7 @@ def locate(cells):
     switched by accident). Each of these repairs, and a missing cell, is described in notes.
     """
     found = {}
-    for exercise in EXERCISES.values():
+    for exercise in exercises.values():
         marked = [c for c in cells if marker_number(c.source) == exercise.number]
         code = [c for c in marked if c.cell_type == "code"]
         by_id = [c for c in cells if c.cell_type == "code" and marker_number(c.source) is None
@@ -179,3 +179,22 @@ def _cell(number, raw):
         return None
     metadata = raw.get("metadata")
     return Cell(number, raw["cell_type"], source, metadata if isinstance(metadata, dict) else {})
+
+
+def edition_of(cells, assignment):
+    """The Edition of assignment that cells (a submitted notebook's) come from: the one whose
+    released notebook shares the most markdown cells with it, word for word. The code cells of
+    all editions are the same; their prose is not. Ties (a notebook with its prose deleted) go to
+    the first edition."""
+    prose = {c.source for c in cells if c.cell_type == "markdown"}
+    return max(assignment.editions, key=lambda edition: len(prose & _released_prose(edition.notebook)))
+
+
+@lru_cache(maxsize=None)
+def _released_prose(notebook):
+    """The markdown sources of a released notebook; empty if it is not there (not released yet)."""
+    try:
+        cells, _ = read_cells(notebook)
+    except NotANotebook:
+        return frozenset()
+    return frozenset(c.source for c in cells if c.cell_type == "markdown")

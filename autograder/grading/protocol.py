@@ -198,6 +198,7 @@ class Job:
     marker: str  # "UNQ_C3": names the cell in messages
     source: str  # the student's graded cell
     deps: dict  # {name: source of the reference solution} of the exercises it calls
+    watch: list  # arguments whose state after the call is captured too
     timeout: float  # seconds the child may run
 
 

@@ -15,12 +15,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..course import ASSIGNMENT, EXERCISES
+from .checks import verdict_lines
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once, at import, before any thread runs
-COLUMNS = ["student_id", *EXERCISES, "score", "max_score", "notebook", "remarks"]
-MAX_POINTS = sum(e.points for e in EXERCISES.values())
 
 
 def write_atomic(path, text, durable=False):
@@ -53,11 +51,12 @@ def write_student(out, result):
 
 def gradescope(result):
     """The student's results in Gradescope's results.json format: one test per exercise."""
+    exercises = result.assignment.exercises
     return {
         "score": result.total,
         "output": "\n".join(_preamble(result)),
-        "tests": [{"name": f"{EXERCISES[name].marker} {name}", "score": e.points,
-                   "max_score": EXERCISES[name].points, "output": "\n".join(_exercise_lines(e))}
+        "tests": [{"name": f"{exercises[name].marker} {name}", "score": e.points,
+                   "max_score": exercises[name].points, "output": "\n".join(_exercise_lines(e))}
                   for name, e in result.exercises.items()],
     }
 
@@ -75,25 +74,22 @@ def _exercise_lines(e):
     lines = [f"Note: {note}" for note in e.notes]
     if e.problem:
         lines.append(f"Not graded: {e.problem}")
-    for case in e.cases:
-        kind = "public" if case.public else "hidden"
-        lines.append(f"{'PASS' if case.passed else 'FAIL'} [{kind}] {case.title}")
-        lines += [f"    {problem}" for problem in case.problems]
-    return lines
+    return lines + verdict_lines(e.cases)
 
 
 def feedback_html(result):
     """A self-contained page for the student: the score, each exercise, each case and why."""
     esc = html.escape
+    assignment = result.assignment
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{esc(ASSIGNMENT)}: feedback for {esc(result.student)}</title>",
+        f"<title>{esc(assignment.name)}: feedback for {esc(result.student)}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
         ".pass{color:#1a7f37}.fail{color:#b42318}.note{color:#555}li ul{color:#333}"
         "code{background:#f3f3f3;padding:0 .2em}</style></head><body>",
-        f"<h1>{esc(ASSIGNMENT)}: {esc(result.student)}</h1>",
+        f"<h1>{esc(assignment.title)}: {esc(result.student)}</h1>",
         f"<p>Notebook <code>{esc(result.submission.shown)}</code>: "
-        f"<strong>{result.total:g} of {MAX_POINTS:g} points</strong>.</p>",
+        f"<strong>{result.total:g} of {assignment.max_points:g} points</strong>.</p>",
     ]
     if result.submission.notes or result.submission.fatal:
         parts.append("<ul>")
@@ -102,7 +98,8 @@ def feedback_html(result):
             parts.append(f'<li class="fail">Not graded: {esc(result.submission.fatal)}</li>')
         parts.append("</ul>")
     for name, e in result.exercises.items():
-        parts.append(f"<h2>{EXERCISES[name].marker} {esc(name)}: {e.points:g} of {EXERCISES[name].points:g}</h2><ul>")
+        exercise = assignment.exercises[name]
+        parts.append(f"<h2>{exercise.marker} {esc(name)}: {e.points:g} of {exercise.points:g}</h2><ul>")
         parts += [f'<li class="note">Note: {esc(note)}</li>' for note in e.notes]
         if e.problem:
             parts.append(f'<li class="fail">Not graded: {esc(e.problem)}</li>')
@@ -117,14 +114,19 @@ def feedback_html(result):
     return "\n".join(parts)
 
 
-def write_grades(out, results):
+def columns(assignment):
+    """The header of grades.csv."""
+    return ["student_id", *assignment.exercises, "score", "max_score", "notebook", "remarks"]
+
+
+def write_grades(out, assignment, results):
     """OUT/grades.csv: one row per student, the points of each exercise, the total, remarks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns(assignment))
     for r in sorted(results, key=lambda r: r.student):
         writer.writerow([r.student, *(f"{e.points:g}" for e in r.exercises.values()), f"{r.total:g}",
-                         f"{MAX_POINTS:g}", r.submission.shown, " | ".join(remarks(r))])
+                         f"{assignment.max_points:g}", r.submission.shown, " | ".join(remarks(r))])
     write_atomic(Path(out) / "grades.csv", buffer.getvalue(), durable=True)
 
 
@@ -144,31 +146,37 @@ class GradebookError(RuntimeError):
     """The gradebook cannot take the scores (missing, or without the assignment)."""
 
 
-def gradebook_url(path):
-    """The database URL of the gradebook file at path; GradebookError if there is none."""
-    path = Path(path).resolve()
-    if not path.is_file():
-        raise GradebookError(f"{path}: no such gradebook (run `nbgrader generate_assignment {ASSIGNMENT}` first)")
-    return f"sqlite:///{path}"
-
-
-def record_in_gradebook(path, results):
-    """Store each exercise's points as the auto score of its test cell in nbgrader's gradebook,
-    as `nbgrader autograde` would, so formgrader and `nbgrader export` show them."""
+def check_gradebook(path, assignment):
+    """The database URL of the gradebook file at path, which must know assignment; GradebookError if not."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(gradebook_url(path)) as gradebook:
+    path = Path(path).resolve()
+    hint = f"run `python -m autograder release {assignment.name}` (or `nbgrader generate_assignment {assignment.name}`) first"
+    if not path.is_file():
+        raise GradebookError(f"{path}: no such gradebook ({hint})")
+    url = f"sqlite:///{path}"
+    with Gradebook(url) as gradebook:
         try:
-            gradebook.find_assignment(ASSIGNMENT)
+            gradebook.find_assignment(assignment.name)
         except MissingEntry:
-            raise GradebookError(f"{path} has no assignment {ASSIGNMENT!r} "
-                                 f"(run `nbgrader generate_assignment {ASSIGNMENT}` first)") from None
+            raise GradebookError(f"{path} has no assignment {assignment.name!r} ({hint})") from None
+    return url
+
+
+def record_in_gradebook(path, assignment, results):
+    """Store each exercise's points as the auto score of its test cell in nbgrader's gradebook,
+    as `nbgrader autograde` would, so formgrader and `nbgrader export` show them. Both editions
+    of an assignment are one nbgrader assignment, with one notebook named after it."""
+    from nbgrader.api import Gradebook
+
+    name = assignment.name
+    with Gradebook(check_gradebook(path, assignment)) as gradebook:
         for r in results:
             gradebook.update_or_create_student(r.student)
-            gradebook.update_or_create_submission(ASSIGNMENT, r.student)
-            for name, e in r.exercises.items():
+            gradebook.update_or_create_submission(name, r.student)
+            for exercise, e in r.exercises.items():
                 # the test cell under each graded cell has the grade id test_<name>
-                grade = gradebook.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, r.student)
+                grade = gradebook.find_grade(f"test_{exercise}", name, name, r.student)
                 grade.auto_score = e.points
                 grade.needs_manual_grade = grade.manual_score is not None or r.submission.fatal is not None
             gradebook.db.commit()

@@ -307,7 +307,7 @@ def _outcomes(job, cases, namespace, deps):
         return
     for index, args in enumerate(cases):
         try:
-            captured, problem = attempt(job.exercise, fn, args, deps, cell)
+            captured, problem = attempt(fn, args, deps, job.watch, cell)
         except BaseException as error:  # SystemExit, KeyboardInterrupt: still only this case
             captured, problem = None, raised(error, cell)
         yield CaseOutcome(index, captured, problem)

@@ -1,4 +1,4 @@
-"""The grading cases of the four exercises, defined once for every way of grading.
+"""The grading cases of Dinosaur Island's four exercises, defined once for every way of grading.
 
 A case builds its arguments from a fixed seed, and its expected result is what the reference
 solution does with the same arguments on the same machine. Its check compares the two and
@@ -11,24 +11,14 @@ CASES; nothing else defines a case.
 """
 
 import string
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from .course import DATA_DIR
+from ...course import DATA_DIR
+from ...grading.checks import Case, close, dict_of_arrays, is_array, same_dict_of_arrays
 
 GRADIENT_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
 PARAMETER_KEYS = ("Wax", "Waa", "Wya", "b", "by")
-
-
-@dataclass(frozen=True)
-class Case:
-    exercise: str
-    title: str  # shown to the student
-    public: bool  # True for the example of the public test, whose values are not secret
-    build: Callable[[], dict]  # the keyword arguments of the call, built anew each time
-    check: Callable[[dict, dict, bool], list]  # (got, expected, public) -> messages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,55 +73,11 @@ def _synthetic_names(seed, count, letters):
 
 
 # ---------------------------------------------------------------------------------------------
-# comparing results
-
-
-def _is_array(value):
-    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
-
-
-def _close(label, got, want, public, rtol=1e-7, atol=1e-10):
-    """Messages about an array or number got that should be close to want."""
-    if not (_is_array(got) or type(got) in (int, float)):
-        return [f"{label} should be numbers, got {type(got).__name__}"]
-    got_arr, want_arr = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    if got_arr.shape != want_arr.shape:
-        return [f"{label} has shape {got_arr.shape}, expected {want_arr.shape}"]
-    if not np.all(np.isfinite(got_arr)):
-        return [f"{label} contains nan or inf"]
-    if np.allclose(got_arr, want_arr, rtol=rtol, atol=atol):
-        return []
-    if public:
-        return [f"{label} is {np.array2string(got_arr, threshold=8)}, expected {np.array2string(want_arr, threshold=8)}"]
-    diff = np.max(np.abs(got_arr - want_arr) / (np.abs(want_arr) + atol))
-    return [f"{label} differs from the expected value (largest relative difference {diff:.1e})"]
-
-
-def _dict_of_arrays(label, got, keys):
-    """Messages unless got is a dict with exactly keys, each an array of numbers."""
-    if not isinstance(got, dict):
-        return [f"{label} should be a dict, got {type(got).__name__}"]
-    if sorted(got) != sorted(keys):
-        extra, missing = sorted(set(got) - set(keys), key=str), sorted(set(keys) - set(got))
-        return [f"{label} should have exactly the keys {list(keys)}"
-                + (f"; unexpected {extra}" if extra else "") + (f"; missing {missing}" if missing else "")]
-    return [f"{label}['{k}'] should be an array of numbers, got {type(got[k]).__name__}"
-            for k in keys if not _is_array(got[k])]
-
-
-def _same_dict_of_arrays(label, got, want, keys, public, rtol=1e-7, atol=1e-10):
-    problems = _dict_of_arrays(label, got, keys)
-    if problems:
-        return problems
-    return [m for k in keys for m in _close(f"{label}['{k}']", got[k], want[k], public, rtol, atol)]
-
-
-# ---------------------------------------------------------------------------------------------
 # clip
 
 
 def _check_clip(got, want, public):
-    problems = _same_dict_of_arrays("the returned dict", got["result"], want["result"], GRADIENT_KEYS,
+    problems = same_dict_of_arrays("the returned dict", got["result"], want["result"], GRADIENT_KEYS,
                                     public, rtol=0, atol=0)
     if any(
         not np.array_equal(got["gradients_after"][k], want["gradients_after"][k]) for k in GRADIENT_KEYS
@@ -145,13 +91,13 @@ def _clip_cases():
         return lambda: {"gradients": _public_gradients(), "maxValue": max_value}
 
     return [
-        Case("clip", "the public example, maxValue 10", True, public(10), _check_clip),
-        Case("clip", "the public example, maxValue 5", True, public(5), _check_clip),
-        Case("clip", "other shapes (n_a 12, vocabulary 9), maxValue 1.5", False,
+        Case("the public example, maxValue 10", True, public(10), _check_clip),
+        Case("the public example, maxValue 5", True, public(5), _check_clip),
+        Case("other shapes (n_a 12, vocabulary 9), maxValue 1.5", False,
              lambda: {"gradients": _gradients(11, 12, 9, 4.0), "maxValue": 1.5}, _check_clip),
-        Case("clip", "gradients with the extra key 'da_next', maxValue 0.5", False,
+        Case("gradients with the extra key 'da_next', maxValue 0.5", False,
              lambda: {"gradients": _gradients(12, 6, 4, 1.0, extra_key=True), "maxValue": 0.5}, _check_clip),
-        Case("clip", "nothing to clip (maxValue 100)", False,
+        Case("nothing to clip (maxValue 100)", False,
              lambda: {"gradients": _gradients(13, 8, 27, 1.0), "maxValue": 100}, _check_clip),
     ]
 
@@ -189,7 +135,7 @@ def _check_sample(got, want, public):
 
 def _parameters_unchanged(got, want):
     return isinstance(got, dict) and all(
-        k in got and _is_array(got[k]) and np.array_equal(got[k], want[k]) for k in PARAMETER_KEYS
+        k in got and is_array(got[k]) and np.array_equal(got[k], want[k]) for k in PARAMETER_KEYS
     )
 
 
@@ -204,7 +150,7 @@ def _sample_case(title, public, seed, n_a, chars, sample_seed, scale=1.0, never_
             parameters["by"][char_to_ix["\n"]] = -1e3  # the newline is never drawn
         return {"parameters": parameters, "char_to_ix": char_to_ix, "seed": sample_seed}
 
-    return Case("sample", title, public, build, _check_sample)
+    return Case(title, public, build, _check_sample)
 
 
 def _sample_cases():
@@ -235,12 +181,12 @@ def _check_optimize(got, want, public):
             problems.append(f"the loss is {loss!r}, expected {exp_loss!r}")
         else:
             problems.append(f"the loss differs from the expected value by {abs(loss - exp_loss) / abs(exp_loss):.1e} (relative)")
-    problems += _same_dict_of_arrays("the gradients", gradients, exp_gradients, GRADIENT_KEYS, public)
-    if isinstance(gradients, dict) and all(_is_array(gradients.get(k)) for k in GRADIENT_KEYS):
+    problems += same_dict_of_arrays("the gradients", gradients, exp_gradients, GRADIENT_KEYS, public)
+    if isinstance(gradients, dict) and all(is_array(gradients.get(k)) for k in GRADIENT_KEYS):
         if any(np.abs(gradients[k]).max() > 5 for k in GRADIENT_KEYS):
             problems.append("the gradients returned are not clipped to [-5, 5]")
-    problems += _close("a_last", a_last, exp_a_last, public)
-    problems += _same_dict_of_arrays("the parameters after the step", got["parameters_after"],
+    problems += close("a_last", a_last, exp_a_last, public)
+    problems += same_dict_of_arrays("the parameters after the step", got["parameters_after"],
                                      want["parameters_after"], PARAMETER_KEYS, public)
     return problems
 
@@ -257,7 +203,7 @@ def _optimize_case(title, public, seed, n_a, vocab_size, X, Y, lr, scale=1.0, a_
             parameters = _parameters(rng, n_a, vocab_size, scale)
         return {"X": list(X), "Y": list(Y), "a_prev": a_prev, "parameters": parameters, "learning_rate": lr}
 
-    return Case("optimize", title, public, build, _check_optimize)
+    return Case(title, public, build, _check_optimize)
 
 
 def _optimize_cases():
@@ -283,7 +229,7 @@ def _check_model(got, want, public):
     if not isinstance(result, list) or len(result) != 2:
         return ["model should return a tuple (parameters, last_dino_name)"]
     parameters, last_name = result
-    problems = _same_dict_of_arrays("the trained parameters", parameters, expected[0], PARAMETER_KEYS,
+    problems = same_dict_of_arrays("the trained parameters", parameters, expected[0], PARAMETER_KEYS,
                                     public, rtol=1e-6, atol=1e-9)
     if not isinstance(last_name, str):
         problems.append(f"last_dino_name should be a str, got {type(last_name).__name__}")
@@ -304,7 +250,7 @@ def _model_case(title, public, names, num_iterations, n_a, dino_names):
                 "num_iterations": num_iterations, "n_a": n_a, "dino_names": dino_names,
                 "vocab_size": len(char_to_ix), "verbose": False}
 
-    return Case("model", title, public, build, _check_model)
+    return Case(title, public, build, _check_model)
 
 
 def _dino_names():

@@ -1,1 +1,0 @@
-../../../utils/public_tests.py

@@ -1,0 +1,26 @@
+"""Fixtures shared by the test modules."""
+
+import shutil
+
+import pytest
+
+from autograder.authoring import release
+from autograder.course import assignments
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A course root holding a fresh release of every assignment and the gradebook that records
+    them, generated once per test session. Tests that add to it work on a copy (course_copy)."""
+    root = tmp_path_factory.mktemp("released")
+    for assignment in assignments().values():
+        release.generate(assignment, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def course_copy(released_course, tmp_path_factory):
+    """A copy of released_course of the test module's own, to submit to and autograde in."""
+    root = tmp_path_factory.mktemp("course") / "course"
+    shutil.copytree(released_course, root, symlinks=True)
+    return root
