@@ -72,6 +72,7 @@ class Edition:
     release_dir: Path  # where the release of this edition is written
     notebook: Path  # the released notebook: release_dir / <assignment>.ipynb
     translation: Path = None  # the translation file it is generated from; None for the source's own
+    title: str = None  # the assignment's title in this language; None for the source's own
 
 
 @dataclass(frozen=True, eq=False)  # one object per folder (load is cached): compared and hashed by identity
@@ -103,6 +104,18 @@ class Assignment:
 
     def edition(self, language):
         return next(e for e in self.editions if e.language == language)
+
+    def title_in(self, language):
+        """The title in the language of one of its editions (the assignment's own title otherwise)."""
+        return next((e.title for e in self.editions if e.language == language and e.title), self.title)
+
+    @cached_property
+    def catalog(self):
+        """The messages.Catalog its graders speak from: the common messages and its cases.py's MESSAGES."""
+        from .grading.messages import COMMON, Catalog
+
+        module = importlib.import_module(f"autograder.assignments.{self.name}.cases")
+        return Catalog(COMMON, getattr(module, "MESSAGES", {}))
 
     @cached_property
     def cases(self):
@@ -185,7 +198,7 @@ def load(folder):
         where = f"{path}, edition {number}"
         if not isinstance(entry, dict):
             raise CourseError(f"{where}: expected a table")
-        _only(entry, {"language", "release", "translation"}, where)
+        _only(entry, {"language", "release", "translation", "title"}, where)
         language = _field(entry, "language", str, where)
         if not LANGUAGE.fullmatch(language):
             raise CourseError(f"{where}: language {language!r} is not like 'en' or 'zh-CN'")
@@ -193,8 +206,11 @@ def load(folder):
         translation = entry.get("translation")
         if (translation is None) != (number == 1):
             raise CourseError(f"{where}: the first edition is the source's own; every other needs a translation")
+        title = entry.get("title")
+        if title is not None and not isinstance(title, str):
+            raise CourseError(f"{where}: 'title' must be a string")
         editions.append(Edition(language, release, release / f"{name}.ipynb",
-                                None if translation is None else COURSE_ROOT / translation))
+                                None if translation is None else COURSE_ROOT / translation, title))
     if len({e.language for e in editions}) != len(editions):
         raise CourseError(f"{path}: two editions have the same language")
     return Assignment(name, title, place, folder, exercises, support_files, tuple(editions))

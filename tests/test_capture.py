@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from autograder.grading.capture import CappedText, raised
+from autograder.grading.messages import from_plain
+from tests.submissions import DINO
 from autograder.grading.protocol import NotPlainData, dumps, loads, split_frames, write_frame
 from autograder.grading.sandbox import compiled
 
@@ -69,8 +71,10 @@ def test_raised_names_the_line_of_the_cell():
     exec(compile(source, "<UNQ_C9 cell>", "exec"), namespace)
     with pytest.raises(ZeroDivisionError) as info:
         namespace["f"]()
-    assert raised(info.value, "<UNQ_C9 cell>") == "raised ZeroDivisionError: division by zero (line 3 of your cell)"
-    assert raised(ValueError("x" * 10_000)).endswith("[...]")
+    message = from_plain(raised(info.value, "<UNQ_C9 cell>"), DINO.catalog)
+    assert DINO.catalog.render(message, "en") == "raised ZeroDivisionError: division by zero (line 3 of your cell)"
+    assert DINO.catalog.render(message, "zh-CN") == "抛出了异常 ZeroDivisionError: division by zero（在你的单元格第 3 行）"
+    assert DINO.catalog.render(from_plain(raised(ValueError("x" * 10_000)), DINO.catalog), "en").endswith("[...]")
 
 
 def test_a_cut_off_output_keeps_its_complete_frames():

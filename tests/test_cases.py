@@ -25,8 +25,13 @@ def results(exercise, source):
     return [run_case(DINO, exercise, i, fn, deps) for i in range(len(CASES[exercise]))]
 
 
+def english(message):
+    return DINO.catalog.render(message, "en")
+
+
 def failed_titles(exercise, source):
-    return {r.title for r in results(exercise, source) if not r.passed}
+    """The English titles of the cases that source fails."""
+    return {english(r.title) for r in results(exercise, source) if not r.passed}
 
 
 @pytest.mark.parametrize("exercise", DINO.exercises)
@@ -38,7 +43,7 @@ def test_reference_passes_every_case(exercise):
 WRONG = [
     # clipping the caller's arrays in place: seen wherever something is clipped
     ("clip", ("-maxValue, maxValue)", "-maxValue, maxValue, out=gradients[name])"),
-     {c.title for c in CASES["clip"]} - {"nothing to clip (maxValue 100)"}),
+     {english(c.title) for c in CASES["clip"]} - {"nothing to clip (maxValue 100)"}),
     ("clip", ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):', "for name in gradients:"),
      {"gradients with the extra key 'da_next', maxValue 0.5"}),
     ("clip", ("-maxValue, maxValue)", "-10, 10)"),
@@ -62,7 +67,7 @@ WRONG = [
 
 @pytest.mark.parametrize("exercise, edit, expected_failures", WRONG, ids=lambda v: str(v)[:40])
 def test_wrong_answers_fail_the_cases_they_should(exercise, edit, expected_failures):
-    every = {c.title for c in CASES[exercise]}
+    every = {english(c.title) for c in CASES[exercise]}
     assert failed_titles(exercise, edited(exercise, *edit)) == (expected_failures or every)
 
 
@@ -88,7 +93,7 @@ def test_a_stub_scores_zero_with_the_error_as_message():
     stub = solutions()["clip"].split("    clipped = {}")[0] + "    raise NotImplementedError()\n"
     rs = results("clip", stub)
     assert score(DINO.exercises["clip"].points, rs) == 0
-    assert all(r.problems == ["raised NotImplementedError"] for r in rs)
+    assert all([english(p) for p in r.problems] == ["raised NotImplementedError"] for r in rs)
 
 
 def test_partial_credit_is_shared_among_the_hidden_cases():
@@ -130,11 +135,12 @@ def test_an_object_that_claims_to_equal_anything_is_refused():
     )
     rs = results("clip", source)
     assert not any(r.passed for r in rs)
-    assert "has a key" not in rs[0].problems[0] and "exactly the keys" in rs[0].problems[0]
+    assert "has a key" not in english(rs[0].problems[0]) and "exactly the keys" in english(rs[0].problems[0])
 
     source = "class Fake:\n    __eq__ = lambda self, other: True\ndef sample(parameters, char_to_ix, seed):\n    return Fake()\n"
     rs = results("sample", source)
-    assert all(r.problems == ["the result is of type Fake; expected numbers, lists, dicts or arrays"] for r in rs)
+    assert all([english(p) for p in r.problems] == ["the result is of type Fake; expected numbers, lists, dicts or arrays"]
+               for r in rs)
 
 
 def test_hidden_messages_do_not_reveal_expected_values():
@@ -146,19 +152,19 @@ def test_hidden_messages_do_not_reveal_expected_values():
         index = [c.title for c in CASES["optimize"]].index(r.title)
         case = CASES["optimize"][index]
         loss = capture(ns["optimize"], case.build(), reference_deps(DINO, "optimize"))["result"][0]
-        text = " ".join(r.problems)
+        text = " ".join(english(p) + DINO.catalog.render(p, "zh-CN") for p in r.problems)
         assert repr(loss)[:8] not in text and "expected" not in text.replace("expected value", "")
 
 
 def test_the_cases_exercise_what_their_titles_claim():
     ns = solution_namespace(DINO)
-    large = next(c for c in CASES["optimize"] if c.title.startswith("large weights")).build()
+    large = next(c for c in CASES["optimize"] if english(c.title).startswith("large weights")).build()
     loss, cache = ns["rnn_forward"](large["X"], large["Y"], large["a_prev"], large["parameters"])
     gradients, _ = ns["rnn_backward"](large["X"], large["Y"], large["parameters"], cache)
     assert max(np.abs(gradients[k]).max() for k in ("dWaa", "dWax", "dWya", "db", "dby")) > 5
 
-    never = next(c for c in CASES["sample"] if "never" in c.title).build()
+    never = next(c for c in CASES["sample"] if "never" in english(c.title)).build()
     assert len(ns["sample"](**never)) == 51
 
-    nothing = next(c for c in CASES["clip"] if "nothing" in c.title).build()
+    nothing = next(c for c in CASES["clip"] if "nothing" in english(c.title)).build()
     assert max(np.abs(g).max() for g in nothing["gradients"].values()) < nothing["maxValue"]

@@ -71,6 +71,13 @@ def _call(fn, args, deps):
     return result, out.getvalue()
 
 
+def problem(key, **values):
+    """What to tell the student, as plain data that crosses the process boundary: a message key
+    and its values (strings, numbers, or such problems). The grader renders it in the student's
+    language (messages.from_plain); nothing here knows the texts."""
+    return {"key": key, "values": values}
+
+
 def capture(fn, args, deps=None, watch=()):
     """Call fn(**args) for one case; return {what: plain data}.
 
@@ -81,7 +88,7 @@ def capture(fn, args, deps=None, watch=()):
     result, printed = _call(fn, args, deps or {})
     captured = {"result": plain(result), "printed": printed}
     for name in watch:
-        captured[f"{name}_after"] = plain(args[name], f"the argument {name} after the call")
+        captured[f"{name}_after"] = plain(args[name], problem("argument_after_call", name=name))
     return captured
 
 
@@ -89,22 +96,22 @@ def attempt(fn, args, deps=None, watch=(), cell=None):
     """capture() for one case, with a failure turned into a message for the student.
 
     Returns (captured, None), or (None, problem) when fn raised or returned something that is
-    not plain data. cell -- the file name fn's source was compiled with; the problem then says
-    which line of that cell raised.
+    not plain data; the problem is a problem() dict. cell -- the file name fn's source was
+    compiled with; the problem then says which line of that cell raised.
     """
     try:
         return capture(fn, args, deps, watch), None
     except NotPlainData as error:
-        return None, str(error)
+        return None, error.message
     except Exception as error:  # the graded code raised: that is this case's failure
         return None, raised(error, cell)
 
 
 def raised(error, cell=None):
-    """'raised ValueError: ...', with the line of `cell` (a compiled file name) it came from."""
-    text = str(error)
-    message = f"raised {type(error).__name__}" + (f": {text}" if text else "")
-    if len(message) > MESSAGE_LIMIT:
-        message = message[:MESSAGE_LIMIT] + " [...]"
+    """A problem(): error's type and message (Python's own text, cut to MESSAGE_LIMIT), with the
+    line of `cell` (a compiled file name) it came from, when it came from there."""
+    text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    if len(text) > MESSAGE_LIMIT:
+        text = text[:MESSAGE_LIMIT] + " [...]"
     lines = [line for frame, line in traceback.walk_tb(error.__traceback__) if frame.f_code.co_filename == cell]
-    return message + (f" (line {lines[-1]} of your cell)" if lines else "")
+    return problem("raised_at_line", error=text, line=lines[-1]) if lines else problem("raised", error=text)

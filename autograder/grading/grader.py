@@ -17,6 +17,7 @@ from pathlib import Path
 from . import intake, report
 from ..course import COURSE_ROOT
 from .checks import CaseResult
+from .messages import from_plain, say
 from .notebooks import read_cells, setup_sources
 from .protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode, dumps,
                        split_frames)
@@ -33,8 +34,9 @@ class ExerciseResult:
     name: str
     points: float = 0
     cases: list = field(default_factory=list)  # a CaseResult per case
-    notes: list = field(default_factory=list)  # repairs and remarks, which cost nothing
-    problem: str = None  # why no case could run (no cell, a syntax error, ...)
+    notes: list = field(default_factory=list)  # repairs and remarks, which cost nothing (messages.Message)
+    problem: object = None  # a messages.Message: why no case could run (no cell, a syntax error, ...)
+    stopped: object = None  # a messages.Message: how the process running it ended, when it did not finish
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _run(assignment, results, config, out, jobs, timeout, scratch, progress):
                 raise item
             student, name, ending, output = item
             result = by_student[student]
-            result.exercises[name] = _exercise(assignment, name, ending, output, timeout)
+            result.exercises[name] = _exercise(assignment, name, ending, output, timeout, config.memory)
             pending[student] -= 1
             if pending[student] == 0:
                 _finish(result, out, bar)
@@ -214,19 +216,20 @@ def _finish(result, out, bar):
     """Fill in the exercises that had no job, order them, and write the student's files."""
     for name in result.assignment.exercises:
         if result.submission.fatal:
-            result.exercises[name] = ExerciseResult(name, problem="the notebook could not be read")
+            result.exercises[name] = ExerciseResult(name, problem=say("notebook_unread"))
         elif name in result.exercises:
             result.exercises[name].notes[:0] = result.submission.found[name].notes
-        else:  # no cell: locate() said why
-            result.exercises[name] = ExerciseResult(name, problem=" ".join(result.submission.found[name].notes))
+        else:  # no cell: locate() said why, in its one note
+            result.exercises[name] = ExerciseResult(name, problem=result.submission.found[name].notes[0])
     result.exercises = {name: result.exercises[name] for name in result.assignment.exercises}
     report.write_student(out, result)
     bar.update()
 
 
-def _exercise(assignment, name, ending, output, timeout):
+def _exercise(assignment, name, ending, output, timeout, memory):
     """The ExerciseResult of one job, from the fork server's Ending and the child's records."""
     result = ExerciseResult(name)
+    catalog = assignment.catalog
     got = {}
     for frame in split_frames(output):
         try:
@@ -234,9 +237,9 @@ def _exercise(assignment, name, ending, output, timeout):
         except NotPlainData:
             break  # a frame that is not a record: nothing after it is trusted either
         if isinstance(record, Note):
-            result.notes.append(record.text)
+            result.notes.append(from_plain(record.text, catalog))
         elif isinstance(record, Problem):
-            result.problem = record.text
+            result.problem = from_plain(record.text, catalog)
         elif isinstance(record, CaseOutcome) and 0 <= record.case < len(assignment.cases[name]):
             got.setdefault(record.case, record)
     if result.problem:
@@ -244,9 +247,12 @@ def _exercise(assignment, name, ending, output, timeout):
     for index, case in enumerate(assignment.cases[name]):
         record = got.get(index)
         if record is None:
-            problems = [_stopped(ending, timeout)]
+            result.stopped = _stopped(ending, timeout)
+            problems = [result.stopped]
         elif record.problem is not None:
-            problems = [record.problem]
+            problems = [from_plain(record.problem, catalog)]
+            if str(problems[0].fields.get("error", "")).startswith("MemoryError"):
+                result.stopped = say("memory_limit", megabytes=memory)
         else:
             problems = _checked(assignment, name, index, record.captured)
         result.cases.append(CaseResult(case.title, case.public, problems))
@@ -260,20 +266,19 @@ def _checked(assignment, name, index, captured):
     try:
         return check_case(assignment, name, index, captured).problems
     except Exception:
-        return ["the result has an unexpected form and could not be checked"]
+        return [say("unexpected_form")]
 
 
 def _stopped(ending, timeout):
-    """Why a case has no result, from how the child ended."""
+    """Why a case has no result, from how the child ended (a messages.Message)."""
     code = ending.code
     if ending.how == "timeout":
-        return f"not finished within the time limit of {timeout:g} s per exercise (an endless loop? very slow code?)"
+        return say("timeout", seconds=timeout)
     if ending.how == "flood":
-        return "not finished: the code wrote too much data and was stopped"
+        return say("flood")
     if ending.how == "lost":
-        return "not finished: the grading process stopped while it ran this exercise"
+        return say("lost")
     if isinstance(code, int) and code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
-        return f"not finished: the process running the code was killed ({name})" + (
-            ", perhaps for using too much memory" if -code == signal.SIGKILL else "")
-    return f"not finished: the process running the code exited with status {code} (os._exit or sys.exit?)"
+        return say("killed_memory" if -code == signal.SIGKILL else "killed", signal=name)
+    return say("exited", code=code)

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .messages import say
 from .notebooks import NotANotebook, edition_of, locate, read_cells
 
 MAX_ZIP_BYTES = 4 * 2**30  # uncompressed; a zip that expands to more is refused
@@ -30,8 +31,8 @@ class Submission:
     path: Path = None  # None when the student's folder holds no notebook
     found: dict = None  # {exercise: notebooks.Found}; None when the notebook could not be read
     language: str = None  # the edition the notebook is from ("en", "zh-CN"), once read
-    notes: list = field(default_factory=list)  # about the file as a whole
-    fatal: str = None  # why nothing of this submission could be graded
+    notes: list = field(default_factory=list)  # about the file as a whole (messages.Message)
+    fatal: object = None  # a messages.Message: why nothing of this submission could be graded
 
 
 def discover(root, scratch, assignment):
@@ -69,15 +70,14 @@ def _from_folder(root, folder, name):
                        if p.is_file() and not any(_skipped(part) for part in p.relative_to(folder).parts))
     student = _safe_id(folder.name)
     if not notebooks:
-        return Submission(student, folder.name, fatal=f"{folder.name}/: no .ipynb file in this folder")
+        return Submission(student, folder.name, fatal=say("no_notebook_in_folder", folder=folder.name))
     preferred = ([p for p in notebooks if p.name == f"{name}.ipynb"]
                  or [p for p in notebooks if p.parent.name == name] or notebooks)
     chosen = preferred[0]
     submission = Submission(student, chosen.relative_to(root).as_posix(), chosen)
     if len(notebooks) > 1:
-        others = ", ".join(p.relative_to(root).as_posix() for p in notebooks if p != chosen)
-        submission.notes.append(f"{len(notebooks)} notebooks in the folder; graded {submission.shown}, "
-                                f"not {others}")
+        others = [p.relative_to(root).as_posix() for p in notebooks if p != chosen]
+        submission.notes.append(say("several_notebooks", count=len(notebooks), graded=submission.shown, others=others))
     return submission
 
 
@@ -92,8 +92,7 @@ def _unique(submissions):
     for s in submissions:
         if s.student in seen:
             seen[s.student] += 1
-            s.notes.append(f"another submission is also named {s.student!r}; this one is graded as "
-                           f"{s.student}~{seen[s.student]}")
+            s.notes.append(say("same_student_id", student=s.student, renamed=f"{s.student}~{seen[s.student]}"))
             s.student = f"{s.student}~{seen[s.student]}"
         else:
             seen[s.student] = 1
@@ -143,9 +142,10 @@ def read(submission, assignment):
         submission.found = locate(cells, assignment.exercises)
         submission.language = edition_of(cells, assignment).language
     except NotANotebook as error:
-        submission.fatal = f"{submission.shown}: {error}"
+        submission.fatal = say("file_problem", file=submission.shown, problem=error.message)
     except Exception as error:  # a file this reader did not foresee: this student only, never the batch
-        submission.fatal = f"{submission.shown}: could not be read ({type(error).__name__}: {error})"
+        submission.fatal = say("file_problem", file=submission.shown,
+                               problem=say("unforeseen", error=f"{type(error).__name__}: {error}"))
     else:
         submission.notes += notes
     return submission

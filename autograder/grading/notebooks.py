@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .messages import say
+
 
 # "# UNQ_C3 (UNIQUE CELL IDENTIFIER, DO NOT EDIT)", tolerating spacing and case slips such as
 # "#unq_c3" or "#  UNQ C3"
@@ -47,7 +49,7 @@ class Found:
     """Where an exercise's graded cell was found, and what had to be repaired to find it."""
 
     cell: Cell = None  # None: no cell holds the exercise
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # messages.Message
 
 
 def locate(cells, exercises):
@@ -68,24 +70,20 @@ def locate(cells, exercises):
         if code:
             here.cell = code[-1]
             if len(code) > 1:
-                numbers = ", ".join(str(c.number) for c in code[:-1])
-                here.notes.append(f"{exercise.marker} marks {len(code)} cells ({numbers} and {here.cell.number}); "
-                                  f"the last one, cell {here.cell.number}, was graded")
+                here.notes.append(say("duplicate_marker", marker=exercise.marker, count=len(code),
+                                      cells=[c.number for c in code], cell=here.cell.number))
             line = _marker_line(here.cell.source)
             if not line.startswith(f"# {exercise.marker}"):
-                here.notes.append(f"cell {here.cell.number}: the marker line reads {line!r}; "
-                                  f"it should start with '# {exercise.marker}'")
+                here.notes.append(say("marker_line", cell=here.cell.number, line=line, marker=exercise.marker))
         elif by_id:
             here.cell = by_id[-1]
-            here.notes.append(f"no cell starts with the {exercise.marker} marker line; cell {here.cell.number} "
-                              f"was found by its nbgrader id {exercise.name!r} and graded. Keep the marker line.")
+            here.notes.append(say("found_by_id", marker=exercise.marker, cell=here.cell.number, name=exercise.name))
         elif marked:
             here.cell = marked[-1]
-            here.notes.append(f"cell {here.cell.number} ({exercise.marker}) is a {here.cell.cell_type} cell; "
-                              "it was graded as code. Change it back to a code cell.")
+            here.notes.append(say("wrong_cell_type", cell=here.cell.number, marker=exercise.marker,
+                                  cell_type=here.cell.cell_type))
         else:
-            here.notes.append(f"no cell is marked {exercise.marker} ({exercise.name}): the cell was deleted or "
-                              f"its first line changed, so {exercise.name} scores 0")
+            here.notes.append(say("no_cell", marker=exercise.marker, name=exercise.name))
         found[exercise.name] = here
     return found
 
@@ -106,41 +104,43 @@ MAX_NOTEBOOK_BYTES = 64 * 2**20  # larger files are refused unread
 
 
 class NotANotebook(Exception):
-    """The file cannot be read as a notebook; the message says why."""
+    """The file cannot be read as a notebook; .message (a messages.Message) says why."""
+
+    def __init__(self, message):
+        super().__init__(message.key)
+        self.message = message
 
 
 def read_cells(path):
     """(cells, notes) of the notebook at path, read as leniently as the file allows.
 
     Bytes that are not UTF-8 are read as U+FFFD and reported with the cells that hold them;
-    cells that are not well-formed are skipped with a note. Raises NotANotebook when there is
-    no notebook to speak of (empty, not JSON, no cells).
+    cells that are not well-formed are skipped with a note (notes are messages.Message). Raises
+    NotANotebook when there is no notebook to speak of (empty, not JSON, no cells).
     """
     try:
         size = os.path.getsize(path)
         if size > MAX_NOTEBOOK_BYTES:
-            raise NotANotebook(f"the file is {size / 2**20:.0f} MB; notebooks over "
-                               f"{MAX_NOTEBOOK_BYTES // 2**20} MB are not read")
+            raise NotANotebook(say("too_big", size=size / 2**20, limit=MAX_NOTEBOOK_BYTES // 2**20))
         raw = Path(path).read_bytes()
     except OSError as error:
-        raise NotANotebook(f"cannot be read ({error.strerror})") from None
+        raise NotANotebook(say("cannot_read", reason=error.strerror or type(error).__name__)) from None
     if not raw.strip():
-        raise NotANotebook("the file is empty: the notebook was not saved before it was submitted")
+        raise NotANotebook(say("empty_file"))
     text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise NotANotebook(f"not a notebook: invalid JSON at line {error.lineno}, column {error.colno} "
-                           f"({error.msg}); the file may have been cut off while saving") from None
+        raise NotANotebook(say("invalid_json", line=error.lineno, column=error.colno, reason=error.msg)) from None
     except RecursionError:
-        raise NotANotebook("not a notebook: its JSON is nested too deeply") from None
+        raise NotANotebook(say("json_too_deep")) from None
     if not isinstance(data, dict):
-        raise NotANotebook(f"not a notebook: the file holds a JSON {type(data).__name__}, not an object")
+        raise NotANotebook(say("json_not_object", kind=type(data).__name__))
     raw_cells = data.get("cells")
     if raw_cells is None and isinstance(data.get("worksheets"), list) and data["worksheets"]:
         raw_cells = data["worksheets"][0].get("cells") if isinstance(data["worksheets"][0], dict) else None
     if not isinstance(raw_cells, list) or not raw_cells:
-        raise NotANotebook("not a notebook: it has no cells")
+        raise NotANotebook(say("no_cells"))
 
     cells, notes, skipped, undecodable = [], [], [], []
     for number, raw_cell in enumerate(raw_cells, start=1):
@@ -153,19 +153,13 @@ def read_cells(path):
             cell = Cell(number, cell.cell_type, _BAD_BYTES.sub("\ufffd", cell.source), cell.metadata)
         cells.append(cell)
     if skipped:
-        notes.append(f"{_numbers(skipped)} of the notebook are not well-formed and were skipped")
+        notes.append(say("cells_skipped", cells=skipped))
     if _BAD_BYTES.search(text):
-        where = _numbers(undecodable) if undecodable else "the notebook's metadata or outputs"
-        notes.append(f"the file has bytes that are not UTF-8 (in {where}); they were read as \ufffd")
+        notes.append(say("bad_bytes", cells=undecodable) if undecodable else say("bad_bytes_elsewhere"))
     return cells, notes
 
 
 _BAD_BYTES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
-
-
-def _numbers(numbers):
-    """'cell 3' or 'cells 3, 7'."""
-    return ("cell " if len(numbers) == 1 else "cells ") + ", ".join(map(str, numbers))
 
 
 def _cell(number, raw):

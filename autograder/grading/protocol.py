@@ -31,29 +31,46 @@ import numpy as np
 
 
 class NotPlainData(TypeError):
-    """A value (a graded function's result, or bytes claiming to encode one) is not plain data."""
+    """A value (a graded function's result, or bytes claiming to encode one) is not plain data.
+
+    message -- for a graded function's result, what to tell the student, as plain data (see
+               capture.problem); None for bytes that do not decode
+    """
+
+    def __init__(self, text, message=None):
+        super().__init__(text)
+        self.message = message
 
 
-def plain(value, where="the result"):
-    """A copy of value made of plain data only; NotPlainData says where something else was."""
+def plain(value, root=None, path=""):
+    """A copy of value made of plain data only; NotPlainData says where something else was.
+
+    root -- what value is, as a message ({"key": "the_result", "values": {}} by default); path --
+            where inside it the value sits ("[0]['b']")
+    """
+    root = root or {"key": "the_result", "values": {}}
     if value is None or type(value) in (bool, int, float, str):
         return value
     if isinstance(value, (np.integer, np.floating, np.bool_)) and type(value).__module__ == "numpy":
         return value.item()
     if type(value) is np.ndarray:
         if value.dtype.kind not in "biuf":
-            raise NotPlainData(f"{where} is an array of dtype {value.dtype}; expected numbers")
+            raise _refused("not_plain_dtype", root, path, dtype=str(value.dtype))
         return np.array(value, copy=True)
     if type(value) in (list, tuple):
-        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [plain(v, root, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if type(k) not in (str, int):
-                raise NotPlainData(f"{where} has a key of type {type(k).__name__}; expected str or int keys")
-            out[k] = plain(v, f"{where}[{k!r}]")
+                raise _refused("not_plain_key", root, path, type=type(k).__name__)
+            out[k] = plain(v, root, f"{path}[{k!r}]")
         return out
-    raise NotPlainData(f"{where} is of type {type(value).__name__}; expected numbers, lists, dicts or arrays")
+    raise _refused("not_plain_type", root, path, type=type(value).__name__)
+
+
+def _refused(key, root, path, **values):
+    return NotPlainData(f"{key} at {path or 'the top'}", {"key": key, "values": {"what": root, "path": path, **values}})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,14 +232,14 @@ class Ending:
 class Note:
     """A remark about the cell that costs nothing (IPython lines left out, ...)."""
 
-    text: str
+    text: dict  # a message as plain data (capture.problem)
 
 
 @dataclass(frozen=True)
 class Problem:
     """Why none of the cases could run (a syntax error, no such function, ...)."""
 
-    text: str
+    text: dict  # a message as plain data (capture.problem)
 
 
 @dataclass(frozen=True)
@@ -231,7 +248,7 @@ class CaseOutcome:
 
     case: int  # the index of the case
     captured: typing.Optional[dict] = None
-    problem: typing.Optional[str] = None
+    problem: typing.Optional[dict] = None  # a message as plain data (capture.problem)
 
 
 RECORDS = {cls.__name__: cls for cls in (ServerConfig, Job, Ending, Note, Problem, CaseOutcome)}

@@ -15,7 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .checks import verdict_lines
+from .checks import verdict_lines, verdicts
+from .messages import say
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once, at import, before any thread runs
@@ -42,6 +43,9 @@ def write_atomic(path, text, durable=False):
         raise
 
 
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's, from least shown
+
+
 def write_student(out, result):
     """OUT/<student>/results.json and feedback.html."""
     folder = Path(out) / result.student
@@ -49,66 +53,115 @@ def write_student(out, result):
     write_atomic(folder / "feedback.html", feedback_html(result))
 
 
-def gradescope(result):
-    """The student's results in Gradescope's results.json format: one test per exercise."""
-    exercises = result.assignment.exercises
-    return {
+def language_of(result):
+    """The language the student reads: their notebook's edition's (the first edition's if unread)."""
+    return result.submission.language or result.assignment.editions[0].language
+
+
+def gradescope(result, hidden_visibility="after_published", execution_time=None, preamble=(), extra_data=None):
+    """The student's results in Gradescope's results.json format, in their edition's language.
+
+    One scored test per exercise (always visible: its points, repairs, the public examples and
+    how many hidden cases passed) and one unscored test per hidden case, whose details students
+    see as hidden_visibility says (one of VISIBILITIES; by default once the grades are published).
+    execution_time -- seconds the grading took, when known
+    preamble       -- messages.Message to put first in the overall output (the file graded, lateness, ...)
+    extra_data     -- a dict stored with the results (seen by instructors only)
+    """
+    if hidden_visibility not in VISIBILITIES:
+        raise ValueError(f"hidden_visibility must be one of {VISIBILITIES}, got {hidden_visibility!r}")
+    assignment, language = result.assignment, language_of(result)
+    catalog = assignment.catalog
+    tests = []
+    for number, (name, e) in enumerate(result.exercises.items(), start=1):
+        exercise = assignment.exercises[name]
+        hidden = [c for c in e.cases if not c.public]
+        lines = _exercise_lines(e, [c for c in e.cases if c.public], catalog, language)
+        if hidden:
+            lines.append(catalog.render(say("hidden_summary", passed=sum(c.passed for c in hidden), hidden=len(hidden),
+                                            points=e.points, max_points=exercise.points), language))
+            if hidden_visibility != "visible":
+                lines.append(catalog.render(say("hidden_details_later"), language))
+        tests.append({"name": f"{exercise.marker} {name}", "number": str(number), "score": e.points,
+                      "max_score": exercise.points, "status": "passed" if e.points >= exercise.points else "failed",
+                      "output": "\n".join(lines), "visibility": "visible"})
+        for index, case in enumerate(hidden, start=1):
+            title = say("hidden_case_test", marker=exercise.marker, name=name, number=index, title=case.title)
+            tests.append({"name": catalog.render(title, language), "number": f"{number}.{index}",
+                          "status": "passed" if case.passed else "failed",
+                          "output": "\n".join(verdict_lines([case], catalog, language)),
+                          "visibility": hidden_visibility})
+    results = {
         "score": result.total,
-        "output": "\n".join(_preamble(result)),
-        "tests": [{"name": f"{exercises[name].marker} {name}", "score": e.points,
-                   "max_score": exercises[name].points, "output": "\n".join(_exercise_lines(e))}
-                  for name, e in result.exercises.items()],
+        "output": "\n".join(catalog.render(m, language) for m in (*preamble, *_preamble(result))),
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "stdout_visibility": "hidden",
+        "visibility": "visible",
+        "extra_data": {"student": result.student, "notebook": result.submission.shown, "language": language,
+                       "remarks": remarks(result), **(extra_data or {})},
+        "tests": tests,
     }
+    if execution_time is not None:
+        results["execution_time"] = round(execution_time, 2)
+    return results
 
 
 def _preamble(result):
+    """Messages about the submission as a whole: the notebook graded, its notes, why it was not graded."""
     submission = result.submission
-    lines = [f"Notebook: {submission.shown}"]
-    lines += [f"Note: {note}" for note in submission.notes]
+    found = [say("graded_file", notebook=submission.shown)]
+    found += [say("note", text=note) for note in submission.notes]
     if submission.fatal:
-        lines.append(f"Not graded: {submission.fatal}")
-    return lines
+        found.append(say("not_graded", text=submission.fatal))
+    return found
 
 
-def _exercise_lines(e):
-    lines = [f"Note: {note}" for note in e.notes]
+def _exercise_lines(e, cases, catalog, language):
+    """Text lines for an ExerciseResult: its notes, why it was not graded, the verdicts of cases."""
+    lines = [catalog.render(say("note", text=note), language) for note in e.notes]
     if e.problem:
-        lines.append(f"Not graded: {e.problem}")
-    return lines + verdict_lines(e.cases)
+        lines.append(catalog.render(say("not_graded", text=e.problem), language))
+    return lines + verdict_lines(cases, catalog, language)
 
 
 def feedback_html(result):
-    """A self-contained page for the student: the score, each exercise, each case and why."""
+    """A self-contained page for the student, in their edition's language: the score, each
+    exercise, each case and why."""
     esc = html.escape
-    assignment = result.assignment
+    assignment, language = result.assignment, language_of(result)
+    catalog = assignment.catalog
+
+    def text(message):
+        return esc(catalog.render(message, language))
+
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{esc(assignment.name)}: feedback for {esc(result.student)}</title>",
+        "<!DOCTYPE html>", f'<html lang="{esc(language)}"><head><meta charset="utf-8">',
+        f"<title>{text(say('feedback_title', assignment=assignment.name, student=result.student))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
         ".pass{color:#1a7f37}.fail{color:#b42318}.note{color:#555}li ul{color:#333}"
         "code{background:#f3f3f3;padding:0 .2em}</style></head><body>",
-        f"<h1>{esc(assignment.title)}: {esc(result.student)}</h1>",
-        f"<p>Notebook <code>{esc(result.submission.shown)}</code>: "
-        f"<strong>{result.total:g} of {assignment.max_points:g} points</strong>.</p>",
+        f"<h1>{text(say('feedback_heading', title=assignment.title_in(language), student=result.student))}</h1>",
+        f"<p>{text(say('feedback_score', notebook=result.submission.shown, points=result.total, max_points=assignment.max_points))}</p>",
     ]
     if result.submission.notes or result.submission.fatal:
         parts.append("<ul>")
-        parts += [f'<li class="note">Note: {esc(note)}</li>' for note in result.submission.notes]
+        parts += [f'<li class="note">{text(say("note", text=note))}</li>' for note in result.submission.notes]
         if result.submission.fatal:
-            parts.append(f'<li class="fail">Not graded: {esc(result.submission.fatal)}</li>')
+            parts.append(f'<li class="fail">{text(say("not_graded", text=result.submission.fatal))}</li>')
         parts.append("</ul>")
     for name, e in result.exercises.items():
         exercise = assignment.exercises[name]
-        parts.append(f"<h2>{exercise.marker} {esc(name)}: {e.points:g} of {exercise.points:g}</h2><ul>")
-        parts += [f'<li class="note">Note: {esc(note)}</li>' for note in e.notes]
+        heading = say("exercise_heading", marker=exercise.marker, name=name, points=e.points, max_points=exercise.points)
+        parts.append(f"<h2>{text(heading)}</h2><ul>")
+        parts += [f'<li class="note">{text(say("note", text=note))}</li>' for note in e.notes]
         if e.problem:
-            parts.append(f'<li class="fail">Not graded: {esc(e.problem)}</li>')
-        for case in e.cases:
-            verdict = "PASS" if case.passed else "FAIL"
-            kind = "public" if case.public else "hidden"
-            problems = "".join(f"<li>{esc(p)}</li>" for p in case.problems)
-            parts.append(f'<li class="{verdict.lower()}">{verdict} [{kind}] {esc(case.title)}'
-                         + (f"<ul>{problems}</ul>" if problems else "") + "</li>")
+            parts.append(f'<li class="fail">{text(say("not_graded", text=e.problem))}</li>')
+        for verdict in verdicts(e.cases, catalog, language):
+            details = "".join(f"<li>{esc(d)}</li>" for d in verdict.details)
+            parts.append(f'<li class="{"pass" if verdict.passed else "fail"}">{esc(verdict.line)}'
+                         + (f"<ul>{details}</ul>" if details else "") + "</li>")
         parts.append("</ul>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -131,14 +184,17 @@ def write_grades(out, assignment, results):
 
 
 def remarks(result):
-    """What an instructor may want to look at: unreadable files, repairs, exercises not graded."""
-    found = list(result.submission.notes)
+    """What an instructor may want to look at, in English: unreadable files, repairs, exercises
+    not graded, and exercises whose process did not finish (a time limit, a memory limit, a crash)."""
+    catalog = result.assignment.catalog
+    found = [catalog.render(note, "en") for note in result.submission.notes]
     if result.submission.fatal:
-        return found + [result.submission.fatal]
+        return found + [catalog.render(result.submission.fatal, "en")]
     for name, e in result.exercises.items():
-        found += [f"{name}: {note}" for note in e.notes]
-        if e.problem:
-            found.append(f"{name}: {e.problem}")
+        found += [f"{name}: {catalog.render(note, 'en')}" for note in e.notes]
+        for why in (e.problem, e.stopped):
+            if why is not None:
+                found.append(f"{name}: {catalog.render(why, 'en')}")
     return found
 
 

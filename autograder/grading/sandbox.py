@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .capture import CappedText, attempt, raised
+from .capture import CappedText, attempt, problem, raised
 from .protocol import (HEADER_SIZE, CaseOutcome, Ending, Job, Note, Problem, ServerConfig, decode, encode,
                        frame_size, loads, read_exactly, read_frame, write_frame)
 
@@ -70,7 +70,7 @@ def serve():
     try:
         namespace = _prepare(config)
     except BaseException as error:  # the release is broken: the grader must say so and stop
-        write_frame(replies, f"the release's setup failed: {raised(error)}".encode())
+        write_frame(replies, f"the release's setup failed: {raised(error)['values']['error']}".encode())
         return 1
     gc.freeze()  # the children's collector then leaves these objects alone: no copy-on-write of them
     write_frame(replies, b"ready")
@@ -287,30 +287,28 @@ def _outcomes(job, cases, namespace, deps):
     try:
         code, removed = compiled(job.source, cell)
     except SyntaxError as error:
-        yield Problem(f"the cell has a syntax error on line {error.lineno}: {error.msg}")
+        yield Problem(problem("syntax_error", line=error.lineno or 0, error=str(error.msg)))
         return
     except (ValueError, MemoryError, RecursionError) as error:
-        yield Problem(f"the cell cannot be compiled: {type(error).__name__}")
+        yield Problem(problem("cannot_compile", error=type(error).__name__))
         return
     if removed:
-        lines = ("line " if len(removed) == 1 else "lines ") + ", ".join(map(str, removed))
-        yield Note(f"the IPython commands (% or !) on {lines} of the cell were not run: "
-                   "the grader runs Python only, so keep them out of graded cells")
+        yield Note(problem("ipython_lines", lines=", ".join(map(str, removed))))
     try:
         exec(code, namespace)
     except BaseException as error:
-        yield Problem(f"running the cell {raised(error, cell)}")
+        yield Problem(problem("cell_raised", problem=raised(error, cell)))
         return
     fn = namespace.get(job.exercise)
     if not callable(fn):
-        yield Problem(f"the cell does not define the function {job.exercise}()")
+        yield Problem(problem("no_function", name=job.exercise))
         return
     for index, args in enumerate(cases):
         try:
-            captured, problem = attempt(fn, args, deps, job.watch, cell)
+            captured, failure = attempt(fn, args, deps, job.watch, cell)
         except BaseException as error:  # SystemExit, KeyboardInterrupt: still only this case
-            captured, problem = None, raised(error, cell)
-        yield CaseOutcome(index, captured, problem)
+            captured, failure = None, raised(error, cell)
+        yield CaseOutcome(index, captured, failure)
 
 
 def compiled(source, cell):

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .capture import attempt, capture
 from .checks import CaseResult
+from .messages import from_plain
 from .reference import solution_namespace
 
 
@@ -40,7 +41,7 @@ def run_case(assignment, exercise, index, fn, deps):
     case = assignment.cases[exercise][index]
     got, problem = attempt(fn, case.build(), deps, assignment.exercises[exercise].watch)
     if problem is not None:
-        return CaseResult(case.title, case.public, [problem])
+        return CaseResult(case.title, case.public, [from_plain(problem, assignment.catalog)])
     return check_case(assignment, exercise, index, got)
 
 
