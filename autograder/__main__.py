@@ -40,6 +40,24 @@ def main(argv=None):
     grade.add_argument("--memory", type=_positive(int), default=None, metavar="MB",
                        help="memory each exercise of a submission may allocate (default: 1024)")
     grade.add_argument("--gradebook", metavar="PATH", help="also record the scores in this nbgrader gradebook.db")
+    bundle = commands.add_parser(
+        "gradescope", help="write the autograder zip to upload to Gradescope",
+        description="Write ZIP, the autograder of ASSIGNMENT for Gradescope: setup.sh, run_autograder, the grader, "
+                    "the releases, the cases and the source notebook. Upload it as the assignment's autograder.")
+    bundle.add_argument("assignment", nargs="?", metavar="ASSIGNMENT",
+                        help="the assignment (may be left out when the course has only one)")
+    bundle.add_argument("zip", metavar="ZIP", help="the zip file to write")
+    bundle.add_argument("--hidden-visibility", default="after_published",
+                        choices=("hidden", "after_due_date", "after_published", "visible"),
+                        help="when students see the details of each hidden case (default: after_published, once "
+                             "you publish the grades); an exercise's points are always shown")
+    bundle.add_argument("--timeout", type=_positive(float), default=60.0, metavar="S",
+                        help="seconds each exercise of a submission may run (default: 60)")
+    bundle.add_argument("--memory", type=_positive(int), default=512, metavar="MB",
+                        help="memory each exercise of a submission may allocate (default: 512, for Gradescope's "
+                             "default 768 MB container)")
+    bundle.add_argument("--jobs", type=_positive(int), default=2, metavar="N",
+                        help="exercises graded at once (default: 2)")
     args = parser.parse_args(argv)
 
     from .course import CourseError
@@ -47,6 +65,8 @@ def main(argv=None):
     try:
         if args.command == "release":
             return _release_command(args)
+        if args.command == "gradescope":
+            return _gradescope_command(args)
         return _grade_command(args)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -91,6 +111,23 @@ def _grade_command(args):
     print(f"{assignment.name}: graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} "
           f"jobs: {len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
           f"{assignment.max_points:g}; results in {args.out}")
+    return 0
+
+
+def _gradescope_command(args):
+    from . import course
+    from .gradescope import bundle
+
+    assignment = course.assignment(args.assignment)
+    started = time.monotonic()
+    try:
+        path = bundle.build(assignment, args.zip, hidden_visibility=args.hidden_visibility, timeout=args.timeout,
+                            memory=args.memory, jobs=args.jobs)
+    except (bundle.BundleError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{assignment.name}: wrote {path} ({path.stat().st_size / 2**20:.1f} MB) in {time.monotonic() - started:.1f} s; "
+          "upload it as the autograder of a Gradescope programming assignment")
     return 0
 
 

@@ -43,7 +43,7 @@ def discover(root, scratch, assignment):
     """
     root = Path(root)
     if root.is_file() and zipfile.is_zipfile(root):
-        root = _unwrapped(_extract(root, Path(scratch)))
+        root = _unwrapped(extract(root, Path(scratch)))
     elif not root.is_dir():
         raise Unreadable(f"{root}: not a folder of submissions or a .zip of one")
     try:
@@ -99,7 +99,7 @@ def _unique(submissions):
     return submissions
 
 
-def _extract(archive, into):
+def extract(archive, into):
     """Extract the regular files of a zip into `into`, refusing paths that would leave it."""
     try:
         with zipfile.ZipFile(archive) as zf:

@@ -229,7 +229,8 @@ COMMON = {
     "latest_of_several": {"en": "{count} files handed in; graded the latest, {graded}; not {others}",
                           "zh-CN": "共交了 {count} 个文件；评分的是最新的 {graded}；没有评 {others}"},
     "late_by_lms": {"en": "{lms} marks this submission late", "zh-CN": "{lms} 把这份提交标为迟交"},
-    "late_by": {"en": "handed in {delay} after the due date ({due})", "zh-CN": "在截止时间（{due}）之后 {delay} 才提交"},
+    "late_by": {"en": "Late: handed in {hours} h {minutes} min after the due date ({due})",
+                "zh-CN": "迟交：在截止时间（{due}）之后 {hours} 小时 {minutes} 分钟才提交"},
     "graded_file": {"en": "Notebook: {notebook}", "zh-CN": "Notebook：{notebook}"},
     # the feedback page and the results' text
     "feedback_title": {"en": "{assignment}: feedback for {student}", "zh-CN": "{assignment}：给 {student} 的反馈"},

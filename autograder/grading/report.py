@@ -58,14 +58,14 @@ def language_of(result):
     return result.submission.language or result.assignment.editions[0].language
 
 
-def gradescope(result, hidden_visibility="after_published", execution_time=None, preamble=(), extra_data=None):
+def gradescope(result, hidden_visibility="after_published", execution_time=None, notes=(), extra_data=None):
     """The student's results in Gradescope's results.json format, in their edition's language.
 
     One scored test per exercise (always visible: its points, repairs, the public examples and
     how many hidden cases passed) and one unscored test per hidden case, whose details students
     see as hidden_visibility says (one of VISIBILITIES; by default once the grades are published).
     execution_time -- seconds the grading took, when known
-    preamble       -- messages.Message to put first in the overall output (the file graded, lateness, ...)
+    notes          -- more messages.Message for the overall output, after the notebook graded (lateness, ...)
     extra_data     -- a dict stored with the results (seen by instructors only)
     """
     if hidden_visibility not in VISIBILITIES:
@@ -93,7 +93,7 @@ def gradescope(result, hidden_visibility="after_published", execution_time=None,
                           "visibility": hidden_visibility})
     results = {
         "score": result.total,
-        "output": "\n".join(catalog.render(m, language) for m in (*preamble, *_preamble(result))),
+        "output": "\n".join(catalog.render(m, language) for m in (*_preamble(result), *notes)),
         "output_format": "text",
         "test_output_format": "text",
         "test_name_format": "text",

@@ -36,7 +36,7 @@ MAX_OUTPUT = 64 * 2**20  # bytes a child may write before it is stopped
 MAX_FILE = 64 * 2**20  # bytes a child may write into one file
 SETUP_TIMEOUT = 120  # seconds the fork server may take to start
 GRACE = 30  # seconds the fork server may take beyond a job's time limit to answer
-PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the autograder package
 
 # Events refused to graded code. Each names something a graded numpy function never needs and a
 # cheat or an escape would: other processes, signals, tracing (a tracer can rewrite the hook's
