@@ -3,6 +3,7 @@
 import argparse
 import sys
 import time
+from pathlib import Path
 
 
 def _positive(kind):
@@ -13,6 +14,15 @@ def _positive(kind):
         return value
 
     return parse
+
+
+def _timestamp(text):
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date and time like 2026-11-30T23:59: {text!r}") from None
 
 
 def main(argv=None):
@@ -39,7 +49,12 @@ def main(argv=None):
                        help="seconds each exercise of a submission may run (default: 60)")
     grade.add_argument("--memory", type=_positive(int), default=None, metavar="MB",
                        help="memory each exercise of a submission may allocate (default: 1024)")
-    grade.add_argument("--gradebook", metavar="PATH", help="also record the scores in this nbgrader gradebook.db")
+    grade.add_argument("--gradebook", metavar="PATH",
+                       help="also record the scores in this nbgrader gradebook.db, and the autograded notebooks "
+                            "beside it for formgrader")
+    grade.add_argument("--due", type=_timestamp, metavar="TIME",
+                       help="the due date, like 2026-11-30T23:59 or 2026-11-30T23:59-08:00: submissions handed in "
+                            "later, by the time the LMS or nbgrader recorded, are marked late")
     bundle = commands.add_parser(
         "gradescope", help="write the autograder zip to upload to Gradescope",
         description="Write ZIP, the autograder of ASSIGNMENT for Gradescope: setup.sh, run_autograder, the grader, "
@@ -58,6 +73,19 @@ def main(argv=None):
                              "default 768 MB container)")
     bundle.add_argument("--jobs", type=_positive(int), default=2, metavar="N",
                         help="exercises graded at once (default: 2)")
+    upload = commands.add_parser(
+        "lms-import", help="fill the gradebook file an LMS exported with grades.csv, to import it back",
+        description="Write OUT: EXPORTED (Canvas's gradebook export, or Moodle's grading worksheet of the assignment) "
+                    "with the assignment's grades from GRADES (the grader's grades.csv) filled in. Students missing "
+                    "from either file are reported.")
+    upload.add_argument("lms", choices=("canvas", "moodle"), help="the LMS that exported EXPORTED")
+    upload.add_argument("assignment", nargs="?", metavar="ASSIGNMENT",
+                        help="the assignment (may be left out when the course has only one)")
+    upload.add_argument("grades", metavar="GRADES", help="the grader's OUT/grades.csv")
+    upload.add_argument("exported", metavar="EXPORTED", help="the CSV the LMS exported")
+    upload.add_argument("--out", required=True, metavar="OUT", help="the CSV to write, to import into the LMS")
+    upload.add_argument("--column", help="Canvas: the header of the assignment's column, when its title does not "
+                                         "find it")
     args = parser.parse_args(argv)
 
     from .course import CourseError
@@ -67,6 +95,8 @@ def main(argv=None):
             return _release_command(args)
         if args.command == "gradescope":
             return _gradescope_command(args)
+        if args.command == "lms-import":
+            return _lms_import_command(args)
         return _grade_command(args)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -99,18 +129,23 @@ def _grade_command(args):
     started = time.monotonic()
     jobs = args.jobs or grader.default_jobs()
     try:
-        results = grader.grade_submissions(assignment, args.submissions, args.out, jobs=jobs,
-                                           timeout=args.timeout or grader.DEFAULT_TIMEOUT,
-                                           memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
-                                           progress=True)
+        batch = grader.grade_submissions(assignment, args.submissions, args.out, jobs=jobs,
+                                         timeout=args.timeout or grader.DEFAULT_TIMEOUT,
+                                         memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
+                                         progress=True, due=args.due)
     except (intake.Unreadable, sandbox.SandboxError, report.GradebookError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    results = batch.results
+    for name in batch.ignored:
+        print(f"note: ignored {name}: it belongs to no student of the {batch.layout} layout", file=sys.stderr)
     unread = sum(r.submission.fatal is not None for r in results)
+    late = sum(r.submission.late for r in results)
     mean = sum(r.total for r in results) / len(results) if results else 0
-    print(f"{assignment.name}: graded {len(results)} notebooks in {time.monotonic() - started:.1f} s with {jobs} "
-          f"jobs: {len(results) - unread} read, {unread} unreadable; mean score {mean:.2f} of "
-          f"{assignment.max_points:g}; results in {args.out}")
+    print(f"{assignment.name}: graded {len(results)} students ({batch.layout} layout) in "
+          f"{time.monotonic() - started:.1f} s with {jobs} jobs: {len(results) - unread} read, {unread} unreadable, "
+          f"{late} late, {len(batch.ignored)} files ignored; mean score {mean:.2f} of {assignment.max_points:g}; "
+          f"results in {args.out}")
     return 0
 
 
@@ -128,6 +163,37 @@ def _gradescope_command(args):
         return 1
     print(f"{assignment.name}: wrote {path} ({path.stat().st_size / 2**20:.1f} MB) in {time.monotonic() - started:.1f} s; "
           "upload it as the autograder of a Gradescope programming assignment")
+    return 0
+
+
+def _lms_import_command(args):
+    from . import course
+    from .grading import lms_import
+
+    assignment = course.assignment(args.assignment)
+    if Path(args.out).resolve() == Path(args.exported).resolve():
+        print("error: --out must not be the exported file: keep the LMS's own copy", file=sys.stderr)
+        return 2
+    try:
+        if args.lms == "canvas":
+            outcome = lms_import.canvas(args.grades, args.exported, args.out, assignment, args.column)
+        else:
+            outcome = lms_import.moodle(args.grades, args.exported, args.out)
+    except lms_import.LmsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for student, name in outcome.ungraded:
+        print(f"warning: {student} ({name}) is on the roster but has no grade in {args.grades}: left as it was",
+              file=sys.stderr)
+    for student in outcome.unknown:
+        print(f"warning: {student} has a grade in {args.grades} but is not on the roster of {args.exported}: "
+              "not imported", file=sys.stderr)
+    for student, name in outcome.locked:
+        print(f"warning: {student} ({name}): the LMS does not let this grade change: left as it was", file=sys.stderr)
+    scaled = "" if outcome.scale == 1 else f", scaled by {outcome.scale:g} to the LMS's points possible"
+    print(f"{args.out}: {outcome.filled} grades in column {outcome.column!r}{scaled}; {len(outcome.ungraded)} roster "
+          f"students without a grade, {len(outcome.unknown)} graded students not on the roster, "
+          f"{len(outcome.locked)} locked")
     return 0
 
 

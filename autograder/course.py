@@ -206,11 +206,11 @@ def load(folder):
         translation = entry.get("translation")
         if (translation is None) != (number == 1):
             raise CourseError(f"{where}: the first edition is the source's own; every other needs a translation")
-        title = entry.get("title")
-        if title is not None and not isinstance(title, str):
+        own_title = entry.get("title")
+        if own_title is not None and not isinstance(own_title, str):
             raise CourseError(f"{where}: 'title' must be a string")
         editions.append(Edition(language, release, release / f"{name}.ipynb",
-                                None if translation is None else COURSE_ROOT / translation, title))
+                                None if translation is None else COURSE_ROOT / translation, own_title))
     if len({e.language for e in editions}) != len(editions):
         raise CourseError(f"{path}: two editions have the same language")
     return Assignment(name, title, place, folder, exercises, support_files, tuple(editions))

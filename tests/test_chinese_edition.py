@@ -146,6 +146,6 @@ def test_the_projects_grader_grades_an_nbgrader_tree_with_both_editions(tmp_path
         folder = tmp_path / "submitted" / student / DINO.name
         folder.mkdir(parents=True)
         nbformat.write(submission(solved=solved, language=language), folder / "any_name.ipynb")
-    results = grader.grade_submissions(DINO, tmp_path / "submitted", tmp_path / "out", jobs=2)
+    results = grader.grade_submissions(DINO, tmp_path / "submitted", tmp_path / "out", jobs=2).results
     assert {r.student: r.total for r in results} == {"li": 12, "ann": 2, "wu": 5}
     assert {r.student: r.submission.language for r in results} == {"li": "zh-CN", "ann": "en", "wu": "zh-CN"}

@@ -48,7 +48,7 @@ def graded(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("submitted"))
     before = snapshot(root)
     out = tmp_path_factory.mktemp("out")
-    results = grader.grade_submissions(DINO, root, out, jobs=2, timeout=TIMEOUT, memory=512)
+    results = grader.grade_submissions(DINO, root, out, jobs=2, timeout=TIMEOUT, memory=512).results
     return root, before, out, results
 
 
@@ -78,7 +78,8 @@ def test_every_student_gets_a_row_and_two_files_and_nothing_half_written(graded)
         assert sorted(p.name for p in (out / student).iterdir()) == ["feedback.html", "results.json"]
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     with open(out / "grades.csv", newline="") as f:
-        assert next(csv.reader(f))[:7] == ["student_id", "clip", "sample", "optimize", "model", "score", "max_score"]
+        assert next(csv.reader(f)) == ["student_id", "name", "clip", "sample", "optimize", "model", "score", "max_score",
+                                       "late", "notebook", "remarks"]
 
 
 def test_results_json_is_in_gradescope_format(graded):
@@ -210,5 +211,5 @@ def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
 
 def test_an_empty_folder_grades_to_an_empty_csv(tmp_path):
     (tmp_path / "in").mkdir()
-    assert grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out") == []
+    assert grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out").results == []
     assert (tmp_path / "out" / "grades.csv").read_text().startswith("student_id,clip,")

@@ -125,7 +125,7 @@ def test_a_late_chinese_submission_under_any_name_is_graded_like_the_projects_gr
 
     (tmp_path / "in" / "li").mkdir(parents=True)
     nbformat.write(nb, tmp_path / "in" / "li" / "my work (1).ipynb")
-    [expected] = grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=2)
+    [expected] = grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=2).results
     assert results["score"] == expected.total == 6.66
     scored = [t for t in results["tests"] if "max_score" in t]
     assert [(t["score"], t["max_score"]) for t in scored] == [(e.points, DINO.exercises[n].points)

@@ -90,13 +90,13 @@ def main(root=None):
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         staged = stage(root / "submission", Path(scratch) / "in")
         try:
-            results = grader.grade_submissions(assignment, staged, Path(scratch) / "out", jobs=settings["jobs"],
-                                               timeout=settings["timeout"], memory=settings["memory"], **arguments)
+            batch = grader.grade_submissions(assignment, staged, Path(scratch) / "out", jobs=settings["jobs"],
+                                             timeout=settings["timeout"], memory=settings["memory"], **arguments)
         except Exception as error:  # the grader itself failed: no results, and the instructor sees why
             print(f"error: the autograder could not grade this submission: {type(error).__name__}: {error}",
                   file=sys.stderr)
             return 1
-    result = results[0]
+    [result] = batch.results
     late = lateness(metadata)
     results_json = report.gradescope(
         result, hidden_visibility=settings["hidden_visibility"], execution_time=time.monotonic() - started,

@@ -59,13 +59,24 @@ def default_jobs():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass
+class Batch:
+    """What grade_submissions() did."""
+
+    layout: str  # how SUBMISSIONS was laid out: "Canvas", "Moodle", "Blackboard", "Gradescope", "nbgrader", "notebooks"
+    results: list  # a StudentResult per student, in the order found
+    ignored: list  # files of SUBMISSIONS that belong to no student (relative paths)
+
+
 def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
-                      gradebook=None, progress=False):
+                      gradebook=None, progress=False, due=None):
     """Grade every submission of assignment (a course.Assignment) under `submissions` (folder or
-    zip) into the folder `out`.
+    zip) into the folder `out`; returns a Batch.
 
     Writes OUT/<student>/results.json and feedback.html as each student finishes, then
-    OUT/grades.csv (and the gradebook, if given). Returns the StudentResults.
+    OUT/grades.csv, and with a gradebook (the path of nbgrader's gradebook.db) the scores there
+    and the autograded notebooks beside it, for formgrader (report.record_in_gradebook).
+    due -- a datetime: submissions handed in after it are marked late (where their time is known)
     Raises intake.Unreadable when `submissions` cannot be read and sandbox.SandboxError when the
     release itself cannot run; a submission's own problems never raise.
     """
@@ -77,8 +88,8 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         unpacked = Path(scratch) / "submissions"
         unpacked.mkdir()
-        results = [StudentResult(assignment, intake.read(s, assignment))
-                   for s in intake.discover(submissions, unpacked, assignment)]
+        found = intake.discover(submissions, unpacked, assignment, due)
+        results = [StudentResult(assignment, intake.read(s, assignment)) for s in found.submissions]
         out.mkdir(parents=True, exist_ok=True)
         config = ServerConfig(
             release=str(assignment.release_dir),
@@ -87,10 +98,10 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
             protected=protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
         )
         _run(assignment, results, config, out, jobs or default_jobs(), timeout, scratch, progress)
-    report.write_grades(out, assignment, results)
-    if gradebook:
-        report.record_in_gradebook(gradebook, assignment, results)
-    return results
+        report.write_grades(out, assignment, results)
+        if gradebook:  # while the notebooks are still there: formgrader shows them
+            report.record_in_gradebook(gradebook, assignment, results)
+    return Batch(found.layout, results, found.ignored)
 
 
 def _secret_places(gradebook):

@@ -1,18 +1,23 @@
 """Finding the submissions in what an instructor collected, and reading each notebook.
 
-Three layouts are accepted: nbgrader's `<student>/<assignment>/*.ipynb` tree (the student id is
-the folder), a flat folder of `.ipynb` files (the id is the file's stem), and a `.zip` of
-either. Nothing here writes next to the submissions, and no notebook is trusted to be valid:
-each reading problem becomes a message that names the file.
+Accepted: the downloads of Canvas, Moodle, Blackboard and Gradescope (lms.py recognises them
+and gives the LMS's own student ids), nbgrader's `<student>/<assignment>/*.ipynb` tree (the
+student id is the folder), a flat folder of `.ipynb` files (the id is the file's stem), and a
+`.zip` of any of these. Nothing here writes next to the submissions, and no notebook is trusted
+to be valid: each reading problem becomes a message that names the file.
 """
 
+import os
 import re
 import shutil
 import stat
+import time
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from . import lms
 from .messages import say
 from .notebooks import NotANotebook, edition_of, locate, read_cells
 
@@ -33,12 +38,25 @@ class Submission:
     language: str = None  # the edition the notebook is from ("en", "zh-CN"), once read
     notes: list = field(default_factory=list)  # about the file as a whole (messages.Message)
     fatal: object = None  # a messages.Message: why nothing of this submission could be graded
+    name: str = None  # the student's name, where the LMS gives it
+    submitted: datetime = None  # when it was handed in, where the LMS (or nbgrader's timestamp.txt) says
+    late: bool = False  # the LMS marks it late, or it came after the due date
 
 
-def discover(root, scratch, assignment):
-    """The submissions of assignment (a course.Assignment) under root (a folder or a .zip), by student id.
+@dataclass
+class Found:
+    """What discover() found under SUBMISSIONS."""
+
+    layout: str  # "Canvas", "Moodle", "Blackboard", "Gradescope", "nbgrader" or "notebooks"
+    submissions: list  # Submission, one per student
+    ignored: list = field(default_factory=list)  # files that belong to no student, relative to SUBMISSIONS
+
+
+def discover(root, scratch, assignment, due=None):
+    """A Found: the submissions of assignment (a course.Assignment) under root (a folder or a .zip).
 
     scratch -- an empty folder the zip is extracted into (the caller removes it)
+    due     -- a datetime: a submission handed in after it is marked late (where its time is known)
     Raises Unreadable when root is neither a readable folder nor a readable zip.
     """
     root = Path(root)
@@ -51,21 +69,52 @@ def discover(root, scratch, assignment):
     except OSError as error:
         raise Unreadable(f"{root}: {error.strerror}") from None
 
-    submissions = []
+    layout = lms.recognise(root, entries)
+    if layout is not None:
+        return Found(layout.lms, _unique([_from_lms(root, student, layout.lms, due) for student in layout.students]),
+                     layout.ignored)
+    submissions, ignored = [], []
     for entry in entries:
         if entry.is_file() and entry.suffix == ".ipynb":
             submissions.append(Submission(_safe_id(entry.stem), entry.name, entry))
         elif entry.is_dir():
-            submissions.append(_from_folder(root, entry, assignment.name))
-    return _unique(submissions)
+            submissions.append(_from_folder(root, entry, assignment.name, due))
+        else:
+            ignored.append(entry.name)
+    return Found("nbgrader" if any(e.is_dir() for e in entries) else "notebooks", _unique(submissions), ignored)
+
+
+def _from_lms(root, student, lms_name, due):
+    """The Submission of an lms.Student: their latest notebook, the others noted, lateness marked."""
+    sid = _safe_id(student.id)
+    if not student.candidates:
+        return Submission(sid, sid, name=student.name, fatal=say("no_notebook_from_lms", lms=lms_name))
+    latest = student.candidates[-1]
+    submission = Submission(sid, latest.path.relative_to(root).as_posix(), latest.path, name=student.name,
+                            submitted=latest.time)
+    if len(student.candidates) > 1:
+        submission.notes.append(say("latest_of_several", count=len(student.candidates), graded=submission.shown,
+                                    others=[c.path.relative_to(root).as_posix() for c in student.candidates[:-1]]))
+    _mark_late(submission, latest, lms_name, due)
+    return submission
+
+
+def _mark_late(submission, candidate, lms_name, due):
+    if not lms.is_late(candidate, due):
+        return
+    submission.late = True
+    submission.notes.append(say("late_by_lms", lms=lms_name) if candidate.late else
+                            say("late_after_due", time=candidate.time.isoformat(sep=" ", timespec="minutes"),
+                                due=due.isoformat(sep=" ", timespec="minutes")))
 
 
 def _skipped(name):
     return name.startswith(".") or name in SKIPPED
 
 
-def _from_folder(root, folder, name):
-    """The submission in a student's folder: the assignment's notebook (name.ipynb or in name/), preferably."""
+def _from_folder(root, folder, name, due=None):
+    """The submission in a student's folder: the assignment's notebook (name.ipynb or in name/), preferably.
+    nbgrader's timestamp.txt beside it, if any, gives the time it was handed in."""
     notebooks = sorted(p for p in folder.rglob("*.ipynb")
                        if p.is_file() and not any(_skipped(part) for part in p.relative_to(folder).parts))
     student = _safe_id(folder.name)
@@ -78,7 +127,23 @@ def _from_folder(root, folder, name):
     if len(notebooks) > 1:
         others = [p.relative_to(root).as_posix() for p in notebooks if p != chosen]
         submission.notes.append(say("several_notebooks", count=len(notebooks), graded=submission.shown, others=others))
+    submission.submitted = _nbgrader_timestamp(chosen.parent / "timestamp.txt")
+    _mark_late(submission, lms.Candidate(chosen, (), submission.submitted), "nbgrader", due)
     return submission
+
+
+def _nbgrader_timestamp(path):
+    """The time in nbgrader's timestamp.txt (written by `nbgrader collect`), or None."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for pattern in ("%Y-%m-%d %H:%M:%S.%f %Z", "%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            pass
+    return None
 
 
 def _safe_id(name):
@@ -115,6 +180,8 @@ def extract(archive, into):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(member) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+                recorded = time.mktime((*member.date_time, 0, 0, -1))  # the LMS's time of the file (Moodle's order)
+                os.utime(target, (recorded, recorded))
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
         raise Unreadable(f"{archive}: cannot be extracted ({error})") from None
     return into

@@ -169,17 +169,19 @@ def feedback_html(result):
 
 def columns(assignment):
     """The header of grades.csv."""
-    return ["student_id", *assignment.exercises, "score", "max_score", "notebook", "remarks"]
+    return ["student_id", "name", *assignment.exercises, "score", "max_score", "late", "notebook", "remarks"]
 
 
 def write_grades(out, assignment, results):
-    """OUT/grades.csv: one row per student, the points of each exercise, the total, remarks."""
+    """OUT/grades.csv: one row per student: the id and name the LMS gives (the name may be empty),
+    the points of each exercise, the total, whether it was late, the notebook graded, remarks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns(assignment))
     for r in sorted(results, key=lambda r: r.student):
-        writer.writerow([r.student, *(f"{e.points:g}" for e in r.exercises.values()), f"{r.total:g}",
-                         f"{assignment.max_points:g}", r.submission.shown, " | ".join(remarks(r))])
+        writer.writerow([r.student, r.submission.name or "", *(f"{e.points:g}" for e in r.exercises.values()),
+                         f"{r.total:g}", f"{assignment.max_points:g}", "yes" if r.submission.late else "",
+                         r.submission.shown, " | ".join(remarks(r))])
     write_atomic(Path(out) / "grades.csv", buffer.getvalue(), durable=True)
 
 
@@ -228,7 +230,9 @@ def record_in_gradebook(path, assignment, results):
     name = assignment.name
     with Gradebook(check_gradebook(path, assignment)) as gradebook:
         for r in results:
-            gradebook.update_or_create_student(r.student)
+            first, _, last = (r.submission.name or "").strip().rpartition(" ")
+            gradebook.update_or_create_student(r.student, **({"first_name": first or None, "last_name": last}
+                                                            if last else {}))
             gradebook.update_or_create_submission(name, r.student)
             for exercise, e in r.exercises.items():
                 # the test cell under each graded cell has the grade id test_<name>
