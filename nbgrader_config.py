@@ -1,9 +1,17 @@
 """The nbgrader course: run nbgrader commands from this folder (the repository root)."""
 
 import os
+import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = os.path.dirname(os.path.abspath(__file__))
+
+# nbgrader runs the `alembic` command by name when it creates a gradebook. Run as
+# .venv/bin/nbgrader without the environment activated, it would not find it, fail, and remove the
+# release it was generating: put this Python's scripts folder (where alembic is) first on PATH.
+scripts = os.path.dirname(sys.executable)
+if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 c.CourseDirectory.course_id = "dinosaur-island"
 c.CourseDirectory.root = here
@@ -28,6 +36,10 @@ c.GenerateAssignment.preprocessors.prepend(["autograder.authoring.release.EmbedF
 
 # A student who deletes a test cell gets it back (and is graded) instead of "needs manual grading".
 c.OverwriteCells.add_missing_cells = True
+
+# A notebook saved by Colab or VS Code has lost nbgrader's cell metadata: before anything else,
+# find its cells again (graded cells by their UNQ_Cn marker, the others by id or text) and restore it.
+c.Autograde.sanitize_preprocessors.prepend(["autograder.grading.nbgrader_metadata.RestoreMetadata"])
 
 # Feedback shows each test cell's output (the hidden cases print what failed and why) but not
 # the hidden test code.

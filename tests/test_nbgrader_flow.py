@@ -11,6 +11,7 @@ from nbgrader.api import Gradebook
 
 from autograder.authoring.release import run_nbgrader
 from autograder.grading import grader
+from tests.corpus import stripped
 from tests.submissions import DINO, FULL, edited, solutions, submission
 
 ASSIGNMENT, EXERCISES = DINO.name, DINO.exercises
@@ -23,12 +24,15 @@ STUDENTS = {
     "untouched": submission(),
     "half": submission(solved=("clip", "sample")),
     "noisy": submission(solved=solutions(), replace={"clip": NOISY_CLIP}),
+    # saved by Colab or VS Code: no nbgrader metadata, no cell ids (nbgrader_metadata.RestoreMetadata)
+    "colab": stripped(submission(solved=("clip", "sample"))),
 }
 EXPECTED = {  # points per exercise
     "solved": FULL,
     "untouched": dict.fromkeys(FULL, 0),
     "half": {**FULL, "optimize": 0, "model": 0},
     "noisy": FULL,
+    "colab": {**FULL, "optimize": 0, "model": 0},
 }
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 from .checks import verdict_lines, verdicts
@@ -223,20 +224,30 @@ def check_gradebook(path, assignment):
 
 def record_in_gradebook(path, assignment, results):
     """Store each exercise's points as the auto score of its test cell in nbgrader's gradebook,
-    as `nbgrader autograde` would, so formgrader and `nbgrader export` show them. Both editions
-    of an assignment are one nbgrader assignment, with one notebook named after it."""
+    as `nbgrader autograde` would, so that `nbgrader export` has them, and write each student's
+    autograded notebook beside the gradebook (formgrader.write_autograded), so that formgrader
+    lists and opens every submission. Both editions of an assignment are one nbgrader
+    assignment, with one notebook named after it."""
     from nbgrader.api import Gradebook
 
-    name = assignment.name
-    with Gradebook(check_gradebook(path, assignment)) as gradebook:
+    from .formgrader import submitted_timestamp, write_autograded
+
+    name, course_root = assignment.name, Path(path).resolve().parent
+    with Gradebook(check_gradebook(path, assignment)) as gradebook, warnings.catch_warnings():
+        # nbgrader's add_submission builds its rows in an order SQLAlchemy warns about; harmless, and
+        # not the instructor's business
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         for r in results:
             first, _, last = (r.submission.name or "").strip().rpartition(" ")
             gradebook.update_or_create_student(r.student, **({"first_name": first or None, "last_name": last}
                                                             if last else {}))
-            gradebook.update_or_create_submission(name, r.student)
+            # formgrader shows a submission whose timestamp is that of submitted/.../timestamp.txt (or none)
+            gradebook.update_or_create_submission(name, r.student,
+                                                  timestamp=submitted_timestamp(course_root, assignment, r.student))
             for exercise, e in r.exercises.items():
                 # the test cell under each graded cell has the grade id test_<name>
                 grade = gradebook.find_grade(f"test_{exercise}", name, name, r.student)
                 grade.auto_score = e.points
                 grade.needs_manual_grade = grade.manual_score is not None or r.submission.fatal is not None
             gradebook.db.commit()
+            write_autograded(course_root, r)
