@@ -78,8 +78,7 @@ def test_every_student_gets_a_row_and_two_files_and_nothing_half_written(graded)
         assert sorted(p.name for p in (out / student).iterdir()) == ["feedback.html", "results.json"]
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     with open(out / "grades.csv", newline="") as f:
-        assert next(csv.reader(f)) == ["student_id", "name", "clip", "sample", "optimize", "model", "score", "max_score",
-                                       "late", "notebook", "remarks"]
+        assert next(csv.reader(f)) == ["student_id", "name", *EXERCISES, "score", "max_score", "late", "notebook", "remarks"]
 
 
 def test_results_json_is_in_gradescope_format(graded):

@@ -24,4 +24,4 @@ def test_reference_passes_the_public_tests(capsys):
     public_tests.sample_test(ns["sample"])
     public_tests.optimize_test(ns["optimize"])
     public_tests.model_test(ns["model"])
-    assert capsys.readouterr().out.count("All tests passed") == 4
+    assert capsys.readouterr().out.count("All tests passed") == len(DINO.exercises)
