@@ -161,8 +161,8 @@ def _gradescope_command(args):
     except (bundle.BundleError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"{assignment.name}: wrote {path} ({path.stat().st_size / 2**20:.1f} MB) in {time.monotonic() - started:.1f} s; "
-          "upload it as the autograder of a Gradescope programming assignment")
+    print(f"{assignment.name}: wrote {path} ({path.stat().st_size / 2**20:.1f} MB) in "
+          f"{time.monotonic() - started:.1f} s; upload it as the autograder of a Gradescope programming assignment")
     return 0
 
 

@@ -3,9 +3,9 @@
     python benchmarks/bench_grader.py [--count 100] [--skip-nbgrader]
 
 Builds a mixed class from the release notebook (tests/corpus.py): mostly honest work (solved
-in several styles, partial, stubs, wrong answers that the public tests let through),
-plus a few that the two graders score differently by design (metadata stripped by an editor,
-tampering that fools nbgrader, a wrong clip that nbgrader's public optimize test cascades into).
+in several styles, partial, stubs, wrong answers that the public tests let through, notebooks
+whose metadata an editor stripped), plus a few that the two graders score differently by design
+(tampering that fools nbgrader, a wrong clip that nbgrader's public optimize test cascades into).
 Both graders run end to end, as an instructor runs them: `python -m autograder grade` in a
 fresh process, and `nbgrader autograde` on a course with the assignment already generated.
 Prints both times (wall, and the CPU time of every process each started, which the load of a
@@ -45,7 +45,7 @@ MIX = [
     ("untouched", 10, True),
     ("optimize_ignores_the_learning_rate", 5, True),
     ("sample_assumes_27_characters", 5, True),
-    ("no_metadata", 3, False),  # nbgrader finds no graded cell: 0
+    ("no_metadata", 3, True),  # nbgrader restores the metadata (nbgrader_metadata.RestoreMetadata)
     ("clip_keeps_extra_keys", 2, False),  # nbgrader's optimize test uses the student's clip
     ("wrong_clip_right_rest", 3, False),  # the same
     ("patches_numpy", 3, False),  # nbgrader is fooled

@@ -139,8 +139,8 @@ def test_an_object_that_claims_to_equal_anything_is_refused():
 
     source = "class Fake:\n    __eq__ = lambda self, other: True\ndef sample(parameters, char_to_ix, seed):\n    return Fake()\n"
     rs = results("sample", source)
-    assert all([english(p) for p in r.problems] == ["the result is of type Fake; expected numbers, lists, dicts or arrays"]
-               for r in rs)
+    refused = "the result is of type Fake; expected numbers, lists, dicts or arrays"
+    assert all([english(p) for p in r.problems] == [refused] for r in rs)
 
 
 def test_hidden_messages_do_not_reveal_expected_values():

@@ -4,7 +4,6 @@ with the grader's verdicts and points; a comment and a manual grade can be given
 stock `nbgrader autograde` afterwards leaves those pages working."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,8 +21,8 @@ from tests.corpus import stripped
 from tests.submissions import DINO, solutions, submission
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                                   reason="needs Debian's chromium (apt-get install chromium)")]
 TOKEN = "formgrader-test"
 STUDENTS = {  # student: (their notebook, or bytes, and the score expected)
     "alice": (submission(solved=tuple(solutions())), 12),
@@ -72,7 +71,8 @@ def server(course):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("formgrader did not start: " + (course.parent / "server.log").read_text()[-2000:])
+                    said = (course.parent / "server.log").read_text()[-2000:]
+                    raise RuntimeError(f"formgrader did not start: {said}")
                 time.sleep(1)
         yield base
     finally:
@@ -108,7 +108,8 @@ def submission_list(page, server):
     page.goto(f"{server}/formgrader/manage_submissions/{DINO.name}")
     page.wait_for_function("!document.body.innerText.includes('Loading, please wait')", timeout=60_000)
     rows = page.locator("#main-table tr").all()
-    return {row.locator("td").nth(1).inner_text().strip(): row.locator("td").nth(4).inner_text().strip() for row in rows}
+    cells = [row.locator("td") for row in rows]
+    return {cell.nth(1).inner_text().strip(): cell.nth(4).inner_text().strip() for cell in cells}
 
 
 def open_submission(page, server, student):
@@ -152,7 +153,8 @@ def test_a_submission_opens_with_the_graders_verdicts_and_takes_comments_and_gra
 
 def test_an_unreadable_file_opens_with_the_reason(page, server):
     open_submission(page, server, "broken")
-    assert "Not graded: broken/dinosaur_island/dinosaur_island.ipynb: not a notebook: invalid JSON" in page.inner_text("body")
+    reason = "Not graded: broken/dinosaur_island/dinosaur_island.ipynb: not a notebook: invalid JSON"
+    assert reason in page.inner_text("body")
 
 
 def test_a_stock_autograde_afterwards_leaves_the_pages_working(page, server, course, tmp_path):

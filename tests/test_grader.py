@@ -78,7 +78,8 @@ def test_every_student_gets_a_row_and_two_files_and_nothing_half_written(graded)
         assert sorted(p.name for p in (out / student).iterdir()) == ["feedback.html", "results.json"]
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     with open(out / "grades.csv", newline="") as f:
-        assert next(csv.reader(f)) == ["student_id", "name", *EXERCISES, "score", "max_score", "late", "notebook", "remarks"]
+        assert next(csv.reader(f)) == ["student_id", "name", *EXERCISES, "score", "max_score", "late", "notebook",
+                                       "remarks"]
 
 
 def test_results_json_is_in_gradescope_format(graded):
@@ -115,7 +116,8 @@ def test_feedback_shows_public_values_but_never_hidden_ones(graded):
     text = feedback_text(out, "clip_misses_a_bound")
     # public: where the arrays differ, with the value got and the value expected
     assert "FAIL [public] the public example, maxValue 5" in text
-    assert "the returned dict['dWax'] differs in 7 of 15 entries; the first at index [0, 0]: got 10.0, expected 5.0" in text
+    where = "the returned dict['dWax'] differs in 7 of 15 entries; the first at index [0, 0]: got 10.0, expected 5.0"
+    assert where in text
     assert "FAIL [hidden] other shapes (n_a 12, vocabulary 9), maxValue 1.5" in text
     every = "".join(feedback_text(out, s) + (out / s / "results.json").read_text() for s in CORPUS)
     for name, cases in CASES.items():

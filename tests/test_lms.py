@@ -150,14 +150,22 @@ def test_a_gradescope_export_grades_each_member_of_a_group(tmp_path):
         "A1": ("Ann Lee", 5, ""), "B2": ("Bo Chen", 5, ""), "cy@example.edu": ("Cy Park", 2, "yes")}
 
 
-def test_nbgrader_trees_and_flat_folders_are_still_what_they_were(tmp_path):
-    (tmp_path / "in" / "alice").mkdir(parents=True)
-    (tmp_path / "in" / "alice" / "dinosaur_island.ipynb").write_bytes(nb(CLIP_ONLY))
+def test_nbgrader_trees_and_flat_folders_are_still_what_they_were_and_timestamps_tell_lateness(tmp_path):
+    from datetime import datetime
+
+    for student, stamp in (("alice", "2026-11-30 22:00:00.000000 UTC"), ("carl", "2026-12-01 08:00:00.000000 UTC")):
+        folder = tmp_path / "in" / student / DINO.name
+        folder.mkdir(parents=True)
+        (folder / "dinosaur_island.ipynb").write_bytes(nb(CLIP_ONLY))
+        (folder / "timestamp.txt").write_text(stamp)  # as nbgrader collect writes it
     (tmp_path / "in" / "bob.ipynb").write_bytes(nb(NOTHING))
-    (tmp_path / "in" / "list.txt").write_text("alice, bob")
-    batch = grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=1)
-    assert batch.layout == "nbgrader" and sorted(grades(tmp_path / "out")) == ["alice", "bob"]
+    (tmp_path / "in" / "list.txt").write_text("alice, bob, carl")
+    batch = grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=1,
+                                     due=datetime(2026, 11, 30, 23, 59))
+    rows = grades(tmp_path / "out")
+    assert batch.layout == "nbgrader" and sorted(rows) == ["alice", "bob", "carl"]
     assert batch.ignored == ["list.txt"]
+    assert {s: r["late"] for s, r in rows.items()} == {"alice": "", "bob": "", "carl": "yes"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,8 +183,9 @@ def write(path, text, bom=False):
 
 def test_canvas_gradebook_export_gets_the_assignment_column_filled_and_scaled(tmp_path):
     export = write(tmp_path / "gradebook.csv",
-                   "Student,ID,SIS User ID,SIS Login ID,Section,Dinosaur Island: a character-level language model (4321),"
-                   "Step by Step (4320),Current Points,Final Points\r\n"
+                   "Student,ID,SIS User ID,SIS Login ID,Section,"
+                   "Dinosaur Island: a character-level language model (4321),Step by Step (4320),"
+                   "Current Points,Final Points\r\n"
                    "    Points Possible,,,,,100.00,10.00,(read only),(read only)\r\n"
                    '"Smith, Alice",10001,S1,alice,Sec 1,,9.00,9.00,9.00\r\n'
                    '"Jones, Bob",10002,S2,bob,Sec 1,50.00,,0.00,0.00\r\n'
@@ -199,7 +208,8 @@ def test_canvas_column_must_be_found_or_named(tmp_path):
     with pytest.raises(lms_import.LmsFileError, match=r"pass --column with one of: 'Quiz 1 \(1\)', 'Quiz 2 \(2\)'"):
         lms_import.canvas(grades_csv, export, tmp_path / "import.csv", DINO)
     assert not (tmp_path / "import.csv").exists()
-    assert lms_import.canvas(grades_csv, export, tmp_path / "import.csv", DINO, column="Quiz 2 (2)").column == "Quiz 2 (2)"
+    filled = lms_import.canvas(grades_csv, export, tmp_path / "import.csv", DINO, column="Quiz 2 (2)")
+    assert filled.column == "Quiz 2 (2)"
 
 
 def test_moodle_worksheet_gets_its_grade_column_and_keeps_the_rest(tmp_path):

@@ -8,10 +8,10 @@ import string
 import nbformat
 import pytest
 
-from autograder.course import assignments
+from autograder.course import COURSE_ROOT, assignments
 from autograder.grading import grader
 from autograder.grading.messages import COMMON, LANGUAGES, Catalog, from_plain, say
-from tests.submissions import DINO, edited, solutions, submission
+from tests.submissions import DINO, edited, submission
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -90,3 +90,16 @@ def test_an_english_edition_student_reads_english_feedback_and_remarks_stay_engl
     assert not CJK.search(page.replace(DINO.title, ""))
     grades = (graded_editions / "grades.csv").read_text(encoding="utf-8")
     assert not CJK.search(grades), "grades.csv is the instructor's, in English"
+
+
+def test_every_key_the_code_says_is_in_the_catalogs():
+    used = {}
+    for path in sorted((COURSE_ROOT / "autograder").rglob("*.py")):
+        for key in re.findall(r"\b(?:say|problem)\(\"([a-z_]+)\"", path.read_text(encoding="utf-8")):
+            used.setdefault(key, path.relative_to(COURSE_ROOT).as_posix())
+    assert len(used) > 50
+    for name, assignment in assignments().items():
+        own = {key: where for key, where in used.items()
+               if f"assignments/{name}/" in where or "/assignments/" not in where}
+        missing = {key: where for key, where in own.items() if key not in assignment.catalog.templates}
+        assert not missing, f"{name}: keys said but not in the catalog: {missing}"

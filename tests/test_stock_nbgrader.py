@@ -31,7 +31,8 @@ def course(tmp_path):
 def same_tree(left, right):
     comparison = filecmp.dircmp(left, right)
     return (not comparison.left_only and not comparison.right_only and not comparison.diff_files
-            and not comparison.funny_files and all(same_tree(Path(left) / d, Path(right) / d) for d in comparison.common_dirs))
+            and not comparison.funny_files
+            and all(same_tree(Path(left) / d, Path(right) / d) for d in comparison.common_dirs))
 
 
 @pytest.mark.parametrize("activated", [False, True], ids=["not activated", "activated"])

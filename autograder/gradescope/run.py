@@ -103,7 +103,8 @@ def main(root=None):
         notes=late + [say("isolation", how=how)],
         extra_data={"late": bool(late),
                     "users": [u.get("id") for u in metadata.get("users", []) if isinstance(u, dict)]})
-    report.write_atomic(root / "results" / "results.json", json.dumps(results_json, indent=1, ensure_ascii=False) + "\n")
+    report.write_atomic(root / "results" / "results.json",
+                        json.dumps(results_json, indent=1, ensure_ascii=False) + "\n")
     print(f"{assignment.name}: {result.submission.shown}: {result.total:g} of {assignment.max_points:g} points "
           f"in {time.monotonic() - started:.1f} s")
     return 0

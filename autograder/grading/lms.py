@@ -1,9 +1,9 @@
 """Recognising what a learning management system hands an instructor as "download all submissions".
 
 Each LMS names files its own way; intake asks recognise() before it falls back to nbgrader's
-layouts. A recognised layout gives one Submission per student, under the LMS's own student id
-(and name where the LMS gives one), the latest of the student's notebooks by the LMS's own
-order (the others are listed in a note), and whether the LMS says it was late:
+layouts. A recognised Layout gives one Student per student of the LMS, under its own student id
+(and name where the LMS gives one), with the student's notebooks in the LMS's own order (intake
+grades the latest and notes the others) and, from Canvas, the LMS's own mark of lateness:
 
     Canvas       smithalice_10001_6789000_dinosaur_island.ipynb, smithalice_LATE_10001_6789100_...
                  (sortable name, LATE, the Canvas user id, the attachment id, the file's own name):
@@ -20,11 +20,12 @@ order (the others are listed in a note), and whether the LMS says it was late:
                  the student is the submitter's SID (else their email), named; a group
                  submission is graded once for each member
 
-Files that belong to no student (the LMS's receipts and online text, an editor's litter, files
-named otherwise) create no student: they are listed in Layout.ignored. Lateness beyond Canvas's
-own mark comes from comparing the LMS's submission time with a due date, when one is given.
-What this leaves out: submissions handed in as zips inside the LMS download, and the LMSs' other
-download options (Canvas's group names, Moodle's "download in folders" off and on are both read).
+Files that belong to no student (the LMS's receipts and online text, a student's other files,
+an editor's litter, files named otherwise) create no student: they are listed in Layout.ignored.
+Lateness beyond Canvas's own mark comes from comparing the time the LMS gives (Candidate.time)
+with a due date (is_late). What this leaves out: a zip a student handed in is not opened (it is
+listed as ignored), and Canvas's and Moodle's group submissions are graded under the id the file
+carries.
 """
 
 import re
@@ -32,11 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .messages import say
-
 CANVAS = re.compile(r"(?P<name>[^_]+)_(?:(?P<late>LATE|late)_)?(?P<id>\d+)_(?P<order>\d+)_(?P<file>.+)")
-MOODLE = re.compile(r"(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)")  # file, onlinetext
-BLACKBOARD = re.compile(r"(?P<assignment>.+)_(?P<id>[^_]+)_attempt_(?P<time>\d{4}(?:-\d{2}){5})(?:_(?P<file>.+)|\.txt)")
+MOODLE = re.compile(r"(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)")  # file, onlinetext, ...
+BLACKBOARD = re.compile(
+    r"(?P<assignment>.+)_(?P<id>[^_]+)_attempt_(?P<time>\d{4}(?:-\d{2}){5})(?:_(?P<file>.+)|\.txt)")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<id>[^()]*)\)\s*$", re.MULTILINE)
 GRADESCOPE_METADATA = "submission_metadata.yml"
 

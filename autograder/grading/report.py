@@ -144,7 +144,8 @@ def feedback_html(result):
         ".pass{color:#1a7f37}.fail{color:#b42318}.note{color:#555}li ul{color:#333}"
         "code{background:#f3f3f3;padding:0 .2em}</style></head><body>",
         f"<h1>{text(say('feedback_heading', title=assignment.title_in(language), student=result.student))}</h1>",
-        f"<p>{text(say('feedback_score', notebook=result.submission.shown, points=result.total, max_points=assignment.max_points))}</p>",
+        "<p>" + text(say("feedback_score", notebook=result.submission.shown, points=result.total,
+                         max_points=assignment.max_points)) + "</p>",
     ]
     if result.submission.notes or result.submission.fatal:
         parts.append("<ul>")
@@ -154,7 +155,8 @@ def feedback_html(result):
         parts.append("</ul>")
     for name, e in result.exercises.items():
         exercise = assignment.exercises[name]
-        heading = say("exercise_heading", marker=exercise.marker, name=name, points=e.points, max_points=exercise.points)
+        heading = say("exercise_heading", marker=exercise.marker, name=name, points=e.points,
+                      max_points=exercise.points)
         parts.append(f"<h2>{text(heading)}</h2><ul>")
         parts += [f'<li class="note">{text(say("note", text=note))}</li>' for note in e.notes]
         if e.problem:

@@ -16,7 +16,7 @@ import string
 import numpy as np
 
 from ...course import DATA_DIR
-from ...grading.checks import Case, close, dict_of_arrays, is_array, same_dict_of_arrays
+from ...grading.checks import Case, close, is_array, same_dict_of_arrays
 from ...grading.messages import say
 
 GRADIENT_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
