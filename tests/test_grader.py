@@ -177,7 +177,8 @@ def test_cli_grades_a_zip_of_an_lms_download(tmp_path):
     done = run_cli(archive, "--out", tmp_path / "out", "--jobs", 2)
     assert done.returncode == 0, done.stderr
     assert {s: r["score"] for s, r in rows(tmp_path / "out").items()} == {"half": "5", "empty_file": "0", "untouched": "0"}
-    assert done.stdout.count("\n") == 1 and done.stdout.startswith("dinosaur_island: graded 3 notebooks")
+    assert done.stdout.count("\n") == 1
+    assert done.stdout.startswith("dinosaur_island: graded 3 students (nbgrader layout)")
     assert "notebook" in done.stderr  # the progress bar
     assert not (tmp_path / "escaped.ipynb").exists() and not Path("/abs/escaped.ipynb").exists()
 
@@ -213,4 +214,4 @@ def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
 def test_an_empty_folder_grades_to_an_empty_csv(tmp_path):
     (tmp_path / "in").mkdir()
     assert grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out").results == []
-    assert (tmp_path / "out" / "grades.csv").read_text().startswith("student_id,clip,")
+    assert (tmp_path / "out" / "grades.csv").read_text().startswith("student_id,name,clip,")

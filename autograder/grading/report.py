@@ -1,5 +1,6 @@
-"""What the grader writes: grades.csv, and per student results.json (Gradescope's format) and
-feedback.html; optionally the scores in nbgrader's gradebook.
+"""What the grader writes: grades.csv (for the instructor, in English), and per student
+results.json (Gradescope's format) and feedback.html, in the language of the student's edition;
+optionally the scores in nbgrader's gradebook, with the autograded notebooks formgrader shows.
 
 Every file is written to a temporary name in its folder and then renamed over the old one, so
 a grader that is killed leaves the previous complete file or the new complete file, never half
@@ -18,7 +19,6 @@ from pathlib import Path
 
 from .checks import verdict_lines, verdicts
 from .messages import say
-
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once, at import, before any thread runs
 
