@@ -762,7 +762,7 @@ class _OptimizeRecorder:
             self.failures["model_x"] = (j, show(want_x), show(list(X)), self._x_hint(list(X), j))
         want_y = list(X)[1:] + [self.char_to_ix["\n"]]
         if "model_y" not in self.failures and list(Y) != want_y:
-            hint = "model_y_shift" if list(Y)[:-1] != list(X)[1:] else "model_y_newline"
+            hint = "model_y_newline" if list(X)[1:] in (list(Y), list(Y)[:-1]) else "model_y_shift"
             self.failures["model_y"] = (j, show(want_y), show(list(Y)), hint)
         want_state = np.zeros_like(np.asarray(a_prev, dtype=float)) if j == 0 else self.last_state
         if "model_state" not in self.failures and not np.array_equal(a_prev, want_state):
