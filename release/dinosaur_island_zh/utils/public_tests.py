@@ -594,10 +594,12 @@ def _recording_draws():
     seed, choice = np.random.seed, np.random.choice
 
     def recording_seed(*args, **kwargs):
+        __tracebackhide__ = True
         last_seed[0] = args[0] if args else kwargs.get("seed")
         return seed(*args, **kwargs)
 
     def recording_choice(*args, **kwargs):
+        __tracebackhide__ = True
         p = kwargs.get("p", args[3] if len(args) > 3 else None)
         draws.append((last_seed[0], None if p is None else np.ravel(np.asarray(p, dtype=float))))
         last_seed[0] = None
@@ -755,6 +757,7 @@ class _OptimizeRecorder:
         return [None] + [self.char_to_ix[ch] for ch in name]
 
     def __call__(self, X, Y, a_prev, parameters, learning_rate=0.01):
+        __tracebackhide__ = True
         j, n = self.calls, len(self.examples)
         self.calls += 1
         want_x = self._indices(self.examples[j % n])
