@@ -20,11 +20,13 @@ import json
 import os
 import re
 import string
+import sys
 import types
 from pathlib import Path
 
 import numpy as np
 
+from .public_examples import public_gradients, public_optimize_arguments, public_sample_parameters
 from .rnn import rnn_backward, rnn_forward
 from .text import build_vocabulary, load_corpus
 
@@ -35,44 +37,6 @@ NOTEBOOK = "dinosaur_island.ipynb"
 
 class PublicTestFailed(AssertionError):
     """Some check of a public test failed; the lines printed above say which and why."""
-
-
-# ---------------------------------------------------------------------------------------------
-# the public examples (the graders' public cases are these; hidden cases are never in utils/)
-
-
-def random_parameters(n_a, vocab_size):
-    """Wax (n_a, vocab_size), Waa (n_a, n_a), Wya (vocab_size, n_a), b (n_a, 1), by (vocab_size, 1),
-    drawn in that order from numpy's global random state."""
-    return {
-        "Wax": np.random.randn(n_a, vocab_size),
-        "Waa": np.random.randn(n_a, n_a),
-        "Wya": np.random.randn(vocab_size, n_a),
-        "b": np.random.randn(n_a, 1),
-        "by": np.random.randn(vocab_size, 1),
-    }
-
-
-def public_gradients():
-    """The gradients of clip's public example: seed 3, drawn in the order dWax, dWaa, dWya, db,
-    dby (each times 10), then da_next, the extra key rnn_backward also returns (n_a 5, vocab 2)."""
-    np.random.seed(3)
-    shapes = {"dWax": (5, 3), "dWaa": (5, 5), "dWya": (2, 5), "db": (5, 1), "dby": (2, 1), "da_next": (5, 1)}
-    return {k: np.random.randn(*s) * 10 for k, s in shapes.items()}
-
-
-def public_sample_parameters():
-    """The parameters of sample's public example: seed 24, n_a 100, vocab_size 27."""
-    np.random.seed(24)
-    return random_parameters(100, 27)
-
-
-def public_optimize_arguments():
-    """(X, Y, a_prev (100, 1), parameters) of optimize's public example, seed 1, vocab_size 27."""
-    np.random.seed(1)
-    a_prev = np.random.randn(100, 1)
-    parameters = random_parameters(100, 27)
-    return [12, 3, 5, 11, 22, 3], [4, 14, 11, 22, 25, 26], a_prev, parameters
 
 
 def _letters_vocabulary():
@@ -318,11 +282,9 @@ def _notebook_candidates():
 
 
 def _ipython():
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    return get_ipython()
+    """The running IPython shell, if any (IPython is not imported when it is not loaded already)."""
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
 
 
 def _say(language, key, **values):

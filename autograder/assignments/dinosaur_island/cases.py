@@ -11,11 +11,12 @@ CASES; nothing else defines a case. What the cases say (titles, labels, failures
 in every language of the assignment's editions.
 """
 
+import importlib.util
 import string
 
 import numpy as np
 
-from ...course import DATA_DIR
+from ...course import COURSE_ROOT, DATA_DIR
 from ...grading.checks import Case, close, is_array, same_dict_of_arrays
 from ...grading.messages import say
 
@@ -27,29 +28,23 @@ PARAMETER_KEYS = ("Wax", "Waa", "Wya", "b", "by")
 # building arguments
 
 
+def _load_public_examples():
+    """utils/public_examples.py, loaded by its path: the public examples are built as the public
+    tests build them, and the utils package is not imported here (the sandbox imports the
+    release's own copy)."""
+    spec = importlib.util.spec_from_file_location("dinosaur_public_examples", COURSE_ROOT / "utils" / "public_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EXAMPLES = _load_public_examples()
+
+
 def _vocabulary(chars):
     """Plain char_to_ix and ix_to_char dicts, the newline first, then sorted characters."""
     ordered = ["\n"] + sorted(set(chars) - {"\n"})
     return {c: i for i, c in enumerate(ordered)}, {i: c for i, c in enumerate(ordered)}
-
-
-def _parameters(rng, n_a, vocab_size, scale=1.0):
-    """Wax, Waa, Wya, b, by drawn in that order from rng (a RandomState, or np.random itself
-    after np.random.seed, as the public tests do)."""
-    return {
-        "Wax": rng.randn(n_a, vocab_size) * scale,
-        "Waa": rng.randn(n_a, n_a) * scale,
-        "Wya": rng.randn(vocab_size, n_a) * scale,
-        "b": rng.randn(n_a, 1) * scale,
-        "by": rng.randn(vocab_size, 1) * scale,
-    }
-
-
-def _public_gradients():
-    """The public test's gradients: seed 3, drawn in the order dWax, dWaa, dWya, db, dby."""
-    np.random.seed(3)
-    shapes = {"dWax": (5, 3), "dWaa": (5, 5), "dWya": (2, 5), "db": (5, 1), "dby": (2, 1)}
-    return {k: np.random.randn(*s) * 10 for k, s in shapes.items()}
 
 
 def _gradients(seed, n_a, vocab_size, scale, extra_key=False):
@@ -90,7 +85,7 @@ def _check_clip(got, want, public):
 
 def _clip_cases():
     def public(max_value):
-        return lambda: {"gradients": _public_gradients(), "maxValue": max_value}
+        return lambda: {"gradients": EXAMPLES.public_gradients(), "maxValue": max_value}
 
     return [
         Case(say("clip_public", max_value=10), True, public(10), _check_clip),
@@ -141,27 +136,30 @@ def _parameters_unchanged(got, want):
     )
 
 
-def _sample_case(title, public, seed, n_a, chars, sample_seed, scale=1.0, never_end=False):
+def _public_sample():
+    char_to_ix, _ = _vocabulary("\n" + string.ascii_lowercase)
+    return {"parameters": EXAMPLES.public_sample_parameters(), "char_to_ix": char_to_ix, "seed": 0}
+
+
+def _sample_case(title, seed, n_a, chars, sample_seed, scale=1.0, never_end=False):
+    """A hidden case of sample."""
     def build():
         char_to_ix, _ = _vocabulary(chars)
-        if public:  # the public test draws from numpy's global seed
-            np.random.seed(seed)
-        rng = np.random if public else np.random.RandomState(seed)
-        parameters = _parameters(rng, n_a, len(char_to_ix), scale)
+        parameters = EXAMPLES.random_parameters(n_a, len(char_to_ix), np.random.RandomState(seed), scale)
         if never_end:
             parameters["by"][char_to_ix["\n"]] = -1e3  # the newline is never drawn
         return {"parameters": parameters, "char_to_ix": char_to_ix, "seed": sample_seed}
 
-    return Case(title, public, build, _check_sample)
+    return Case(title, False, build, _check_sample)
 
 
 def _sample_cases():
     letters = "\n" + string.ascii_lowercase
     return [
-        _sample_case(say("sample_public", seed=24, n_a=100), True, 24, 100, letters, 0),
-        _sample_case(say("sample_other_seed", n_a=30), False, 5, 30, letters, 7, scale=0.7),
-        _sample_case(say("small_vocabulary", vocabulary=9), False, 9, 16, "\nabcdefgh", 2, scale=0.5),
-        _sample_case(say("sample_never_ends", limit=50), False, 21, 10, letters, 4),
+        Case(say("sample_public", seed=24, n_a=100), True, _public_sample, _check_sample),
+        _sample_case(say("sample_other_seed", n_a=30), 5, 30, letters, 7, scale=0.7),
+        _sample_case(say("small_vocabulary", vocabulary=9), 9, 16, "\nabcdefgh", 2, scale=0.5),
+        _sample_case(say("sample_never_ends", limit=50), 21, 10, letters, 4),
     ]
 
 
@@ -186,31 +184,31 @@ def _check_optimize(got, want, public):
     return problems
 
 
-def _optimize_case(title, public, seed, n_a, vocab_size, X, Y, lr, scale=1.0, a_scale=1.0):
+def _public_optimize():
+    X, Y, a_prev, parameters = EXAMPLES.public_optimize_arguments()
+    return {"X": X, "Y": Y, "a_prev": a_prev, "parameters": parameters, "learning_rate": 0.01}
+
+
+def _optimize_case(title, seed, n_a, vocab_size, X, Y, lr, scale=1.0, a_scale=1.0):
+    """A hidden case of optimize."""
     def build():
-        if public:  # the public test draws a_prev first, then the parameters, from the global seed
-            np.random.seed(seed)
-            a_prev = np.random.randn(n_a, 1)
-            parameters = _parameters(np.random, n_a, vocab_size)
-        else:
-            rng = np.random.RandomState(seed)
-            a_prev = np.tanh(rng.randn(n_a, 1) * a_scale)
-            parameters = _parameters(rng, n_a, vocab_size, scale)
+        rng = np.random.RandomState(seed)
+        a_prev = np.tanh(rng.randn(n_a, 1) * a_scale)
+        parameters = EXAMPLES.random_parameters(n_a, vocab_size, rng, scale)
         return {"X": list(X), "Y": list(Y), "a_prev": a_prev, "parameters": parameters, "learning_rate": lr}
 
-    return Case(title, public, build, _check_optimize)
+    return Case(title, False, build, _check_optimize)
 
 
 def _optimize_cases():
     return [
-        _optimize_case(say("optimize_public", seed=1), True, 1, 100, 27,
-                       [12, 3, 5, 11, 22, 3], [4, 14, 11, 22, 25, 26], 0.01),
-        _optimize_case(say("optimize_starts_with_none", n_a=20, rate=0.05), False, 2, 20, 27,
+        Case(say("optimize_public", seed=1), True, _public_optimize, _check_optimize),
+        _optimize_case(say("optimize_starts_with_none", n_a=20, rate=0.05), 2, 20, 27,
                        [None, 20, 18, 5, 24], [20, 18, 5, 24, 0], 0.05, scale=0.3),
-        _optimize_case(say("optimize_large_weights", limit=5), False, 3, 12, 27,
+        _optimize_case(say("optimize_large_weights", limit=5), 3, 12, 27,
                        [None, 1, 14, 11, 25, 12, 15, 19, 1, 21, 18, 21, 19],
                        [1, 14, 11, 25, 12, 15, 19, 1, 21, 18, 21, 19, 0], 0.01, scale=3.0),
-        _optimize_case(say("optimize_small_vocabulary", vocabulary=9, n_a=7, rate=0.1), False, 4, 7, 9,
+        _optimize_case(say("optimize_small_vocabulary", vocabulary=9, n_a=7, rate=0.1), 4, 7, 9,
                        [None, 3, 1, 8, 8], [3, 1, 8, 8, 0], 0.1, scale=0.5, a_scale=0.5),
     ]
 
