@@ -101,7 +101,7 @@ def test_messages_have_both_languages_and_the_same_fields():
     for key, (english, chinese) in MESSAGES.items():
         assert re.findall(r"\{(\w*)", english) == re.findall(r"\{(\w*)", chinese) or \
             sorted(re.findall(r"\{(\w*)", english)) == sorted(re.findall(r"\{(\w*)", chinese)), key
-        if key not in ("pass", "fail", "expected", "got"):
+        if key not in ("expected", "got", "clip_detail"):  # words, not only code, are translated
             assert re.search("[\u4e00-\u9fff]", chinese), key
 
 

@@ -64,11 +64,11 @@ def test_failing_tests_end_in_the_students_cells_and_speak_chinese_in_the_chines
     # the check that failed names the mistake, in Chinese
     optimize = text_of(next(c for c in done.cells if c.id == "test_optimize"))
     assert "未通过  更新是 parameters - learning_rate" in optimize
-    assert "提示： 你的更新用的是裁剪之前的梯度" in optimize
+    assert "提示：你的更新用的是裁剪之前的梯度" in optimize
     assert errors["test_optimize"].ename == "PublicTestFailed"
     # the student's own error goes on to the notebook, its traceback ending in their sample
     sample = text_of(next(c for c in done.cells if c.id == "test_sample"))
-    assert "提示： np.random.choice 需要一维的 p" in sample
+    assert "提示：np.random.choice 需要一维的 p" in sample
     frames = [re.sub(r"\x1b\[[0-9;]*m", "", frame) for frame in errors["test_sample"].traceback]
     cells = [frame for frame in frames if re.search(r"Cell In\[\d+\]", frame)]
     assert len(cells) >= 2 and "np.random.choice" in cells[-1], errors["test_sample"].traceback

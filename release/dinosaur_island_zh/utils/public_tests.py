@@ -53,7 +53,7 @@ MESSAGES = {
     "fail": ("FAIL", "未通过"),
     "expected": ("expected", "应为"),
     "got": ("got     ", "得到"),
-    "hint": ("hint:", "提示："),
+    "hint": ("hint: ", "提示："),
     "all_passed": ("All tests passed for {name}.", "{name} 的所有测试都通过了。"),
     "failed": ("{name}: {failed} of {total} checks failed (see the lines above)",
                "{name}：{total} 项检查中有 {failed} 项未通过（见上面各行）"),
@@ -62,6 +62,18 @@ MESSAGES = {
     "no_hint_for_error": ("the traceback below ends at the line of your code that raised it",
                           "下面的错误回溯（traceback）最后指向你的代码中抛出异常的那一行"),
     "more": ("(and {count} more)", "（另有 {count} 处）"),
+    "clip_detail": (" (maxValue = {m})", "（maxValue = {m}）"),
+    "sample_detail": (" (seed 24, n_a 100, vocab_size 27)", "（种子 24，n_a 100，vocab_size 27）"),
+    "optimize_detail": (" (seed 1, n_a 100, learning_rate 0.01)", "（种子 1，n_a 100，learning_rate 0.01）"),
+    "model_detail": (" (2001 iterations on the dinosaur names)", "（在全部恐龙名字上迭代 2001 次）"),
+    "before_clipping": ("{value} before clipping", "裁剪前为 {value}"),
+    "moved_by": ("{label} moved by {value}", "{label} 移动了 {value}"),
+    "from_index": ("from index {index} on", "从下标 {index} 起"),
+    "zeros": ("a_prev = zeros", "a_prev = 零向量"),
+    "previous_state": ("a_prev = the a_last the call before returned", "a_prev = 上一次调用返回的 a_last"),
+    "other_array": ("another array", "另一个数组"),
+    "same_dict": ("the dict model initialised", "model 初始化的那个字典"),
+    "other_dict": ("another dict", "另一个字典"),
     # clip
     "clip_dict": ("clip returns a dict", "clip 返回一个字典（dict）"),
     "clip_dict_hint": ("return the dict clipped that you filled", "请返回你填好的字典 clipped"),
@@ -344,7 +356,7 @@ class _Report:
             print(f"        {self.say('got')}: {got}")
         if hint:
             key, fields = (hint, {}) if isinstance(hint, str) else hint
-            print(f"        {self.say('hint')} {self.say(key, **fields)}")
+            print(f"        {self.say('hint')}{self.say(key, **fields)}")
         return False
 
     def call(self, fn, args, hint_for):
@@ -358,7 +370,7 @@ class _Report:
             print(self.say("raised", name=self.name, error=type(error).__name__, text=error))
             hint = hint_for(error) or "no_hint_for_error"
             key, fields = (hint, {}) if isinstance(hint, str) else hint
-            print(f"        {self.say('hint')} {self.say(key, **fields)}")
+            print(f"        {self.say('hint')}{self.say(key, **fields)}")
             raise
 
     def finish(self):
@@ -418,7 +430,7 @@ def clip_test(clip):
     for max_value, values in published.items():
         gradients = public_gradients()
         before = {k: v.copy() for k, v in gradients.items()}
-        report.heading(f" (maxValue = {max_value})")
+        report.heading(report.say("clip_detail", m=max_value))
         clipped = report.call(clip, (gradients, max_value), lambda error: None)
         if _check_clip(report, clipped, gradients, before, max_value):
             for key, index, want in values:
@@ -475,7 +487,8 @@ def _check_clip(report, clipped, gradients, before, m):
         if key != "clip_inside" and bound not in (None, m):
             hint = ("clip_hard_coded", {"bound": show(bound), "m": m})
         report.check(False, key, {"m": m}, expected=f"{k}{list(index)} = {show(target(before[k])[index])}",
-                     got=f"{k}{list(index)} = {show(got)} ({show(before[k][index])} before clipping)", hint=hint)
+                     got=f"{k}{list(index)} = {show(got)} ({report.say('before_clipping', value=show(before[k][index]))})",
+                     hint=hint)
     return keys_ok and values_ok
 
 
@@ -501,7 +514,7 @@ def sample_test(sample):
     char_to_ix, ix_to_char = _letters_vocabulary()
     parameters = public_sample_parameters()
     before = {k: v.copy() for k, v in parameters.items()}
-    report.heading(" (seed 24, n_a 100, vocab_size 27)")
+    report.heading(report.say("sample_detail"))
     with _recording_draws() as draws:
         indices = report.call(sample, (parameters, char_to_ix, 0), _sample_error_hint)
     if report.check(isinstance(indices, list), "sample_list", expected="list", got=type(indices).__name__,
@@ -516,16 +529,17 @@ def sample_test(sample):
         same = ints and [int(ix) for ix in indices] == SAMPLE_EXPECTED
         report.check(same, "sample_indices", expected=show(SAMPLE_EXPECTED), got=show(indices),
                      hint=None if same else _sample_hint(indices if ints else [], draws, report.language),
-                     where=None if same or not ints else _position(indices))
+                     where=None if same or not ints else _position(report, indices))
         if same:
             print(f"        {''.join(ix_to_char[ix] for ix in indices)!r}")
     report.finish()
 
 
-def _position(indices):
+def _position(report, indices):
+    """Where a list of indices first differs from the published one."""
     first = next((i for i, (a, b) in enumerate(zip(indices, SAMPLE_EXPECTED)) if a != b),
                  min(len(indices), len(SAMPLE_EXPECTED)))
-    return f"index {first}: {show(SAMPLE_EXPECTED[first:first + 3])}... vs {show(list(indices[first:first + 3]))}..."
+    return report.say("from_index", index=first)
 
 
 def _sample_hint(indices, draws, language):
@@ -589,7 +603,7 @@ def optimize_test(optimize):
     _, cache = rnn_forward(X, Y, a_prev.copy(), {k: v.copy() for k, v in before.items()})
     raw, states = rnn_backward(X, Y, {k: v.copy() for k, v in before.items()}, cache)
     clipped = {k: np.clip(raw[k], -5, 5) for k in GRADIENT_KEYS}
-    report.heading(" (seed 1, n_a 100, learning_rate 0.01)")
+    report.heading(report.say("optimize_detail"))
     result = report.call(optimize, (X, Y, a_prev, parameters, 0.01),
                          lambda error: "key_error_a" if isinstance(error, KeyError) else None)
 
@@ -678,8 +692,8 @@ def _check_update(report, parameters, before, raw, clipped, rate=0.01):
     k = next(k for k in before if not np.allclose(moved[k], step[k], rtol=1e-6, atol=1e-12))
     ok = np.isclose(moved[k], step[k], rtol=1e-6, atol=1e-12)
     index, want, got, _ = _first_difference(moved[k], step[k], ok)
-    report.check(False, "optimize_step", expected=f"{k}{index} moved by {want}", got=f"{k}{index} moved by {got}",
-                 hint=hint)
+    report.check(False, "optimize_step", expected=report.say("moved_by", label=f"{k}{index}", value=want),
+                 got=report.say("moved_by", label=f"{k}{index}", value=got), hint=hint)
 
 
 def _check_a_last(report, a_last, states, T):
@@ -709,8 +723,8 @@ class _OptimizeRecorder:
 
     CHECKS = ("model_x", "model_y", "model_state", "model_rate", "model_same_parameters")
 
-    def __init__(self, optimize, examples, char_to_ix, data_x):
-        self.optimize, self.examples, self.char_to_ix = optimize, examples, char_to_ix
+    def __init__(self, optimize, examples, char_to_ix, data_x, say):
+        self.optimize, self.examples, self.char_to_ix, self.say = optimize, examples, char_to_ix, say
         self.unshuffled = [x.strip() for x in data_x]
         self.calls, self.last_state, self.parameters = 0, None, None
         self.failures = {}  # check -> (j, expected, got, hint)
@@ -731,14 +745,16 @@ class _OptimizeRecorder:
             self.failures["model_y"] = (j, show(want_y), show(list(Y)), hint)
         want_state = np.zeros_like(np.asarray(a_prev, dtype=float)) if j == 0 else self.last_state
         if "model_state" not in self.failures and not np.array_equal(a_prev, want_state):
-            self.failures["model_state"] = (j, "a_prev = " + ("zeros" if j == 0 else "a_last of the call before"),
-                                            "another array", "model_state_zero")
+            got = "zeros" if not np.any(a_prev) else "other_array"
+            self.failures["model_state"] = (j, self.say("zeros" if j == 0 else "previous_state"), self.say(got),
+                                            "model_state_zero")
         if "model_rate" not in self.failures and learning_rate != 0.01:
             self.failures["model_rate"] = (j, "0.01", show(learning_rate), "model_rate_hint")
         if self.parameters is None:
             self.parameters = parameters
         elif "model_same_parameters" not in self.failures and parameters is not self.parameters:
-            self.failures["model_same_parameters"] = (j, "the same dict", "another dict", "model_parameters_hint")
+            self.failures["model_same_parameters"] = (j, self.say("same_dict"), self.say("other_dict"),
+                                                      "model_parameters_hint")
         result = self.optimize(X, Y, a_prev, parameters, learning_rate)
         self.last_state = np.array(result[2], dtype=float, copy=True)
         return result
@@ -779,9 +795,10 @@ def model_test(model):
     np.random.shuffle(examples)  # the order the template's shuffle gives
     np.random.set_state(state)
     student_optimize = model.__globals__.get("optimize")
-    recorder = _OptimizeRecorder(student_optimize, examples, char_to_ix, data_x) if student_optimize else None
+    recorder = (_OptimizeRecorder(student_optimize, examples, char_to_ix, data_x, report.say)
+                if student_optimize else None)
     trained = _with_optimize(model, recorder) if recorder else model
-    report.heading(" (2001 iterations on the dinosaur names)")
+    report.heading(report.say("model_detail"))
     result = report.call(_quietly(trained), (data_x, ix_to_char, char_to_ix, 2001, 50, 7, 27, False),
                          lambda error: _model_error_hint(error, recorder, len(examples)))
 
