@@ -36,6 +36,9 @@ MISTAKES = [
     Mistake("clip rounds the values", "clip", "np.clip(gradients[name], -maxValue, maxValue)",
             "np.round(np.clip(gradients[name], -maxValue, maxValue), 3)", "clip_inside_hint"),
     Mistake("clip returns the input dict", "clip", "    return clipped", "    return gradients", "clip_da_next"),
+    Mistake("clip clips a shallow copy in place", "clip",
+            "np.clip(gradients[name], -maxValue, maxValue)",
+            "np.clip(dict(gradients)[name], -maxValue, maxValue, out=dict(gradients)[name])", "clip_in_place"),
     # sample
     Mistake("sample never resets the one-hot input", "sample", "        x = np.zeros((vocab_size, 1))\n        x[idx]",
             "        x[idx]", "sample_one_hot"),
@@ -56,6 +59,8 @@ MISTAKES = [
             'indices.append(list(char_to_ix)[idx])', "sample_ints_hint"),
     Mistake("sample starts from a random state", "sample", "a_prev = np.zeros((n_a, 1))",
             "a_prev = np.random.randn(n_a, 1)", "sample_first"),
+    Mistake("sample starts from the newline's one-hot", "sample", "    x = np.zeros((vocab_size, 1))\n",
+            '    x = np.zeros((vocab_size, 1))\n    x[char_to_ix["\\n"]] = 1\n', "sample_first"),
     Mistake("sample changes the parameters", "sample", "        a = np.tanh(",
             "        b *= 1.5\n        a = np.tanh(", "sample_parameters_hint"),
     # optimize
@@ -83,6 +88,8 @@ MISTAKES = [
             "optimize_rate"),
     Mistake("optimize returns a_prev", "optimize", "return loss, gradients, a[len(X) - 1]",
             "return loss, gradients, a_prev", "optimize_a_prev"),
+    Mistake("optimize returns a[-1]", "optimize", "return loss, gradients, a[len(X) - 1]",
+            "return loss, gradients, a[-1]", "optimize_a_prev"),
     Mistake("optimize returns a[len(X)]", "optimize", "return loss, gradients, a[len(X) - 1]",
             "return loss, gradients, a[len(X)]", "key_error_a"),
     Mistake("optimize returns the step before the last", "optimize", "return loss, gradients, a[len(X) - 1]",
@@ -143,6 +150,10 @@ STYLES = {
           '    for name in ("Wax", "Waa", "Wya", "b", "by"):\n'
           '        parameters[name] -= learning_rate * gradients["d" + name]\n'),
          ("    gradients = clip(gradients, 5)\n", "    gradients = clip(gradients, maxValue=5)\n")],
+        [("    parameters = update_parameters(parameters, gradients, learning_rate)\n",
+          '    for name in parameters:\n'
+          '        parameters[name] = parameters[name] - learning_rate * gradients["d" + name]\n'),
+         ("return loss, gradients, a[len(X) - 1]", "return [loss, gradients, a[max(a)]]")],
     ],
     "model": [
         [("idx = j % len(examples)\n        single_example = examples[idx]\n"
@@ -152,5 +163,8 @@ STYLES = {
           "inputs = [None] + codes\n        targets = codes + [char_to_ix[\"\\n\"]]"),
          ("optimize(X, Y, a_prev, parameters, learning_rate=0.01)",
           "optimize(inputs, targets, a_prev, parameters, 0.01)")],
+        [("optimize(X, Y, a_prev, parameters, learning_rate=0.01)",
+          "optimize(X=X, Y=Y, a_prev=a_prev.copy(), parameters=dict(parameters))"),
+         ("idx = j % len(examples)", "idx = j - len(examples) * (j // len(examples))")],
     ],
 }

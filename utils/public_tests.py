@@ -607,8 +607,8 @@ def optimize_test(optimize):
     result = report.call(optimize, (X, Y, a_prev, parameters, 0.01),
                          lambda error: "key_error_a" if isinstance(error, KeyError) else None)
 
-    shape_ok = isinstance(result, tuple) and len(result) == 3
-    kinds = tuple(type(v).__name__ for v in result) if isinstance(result, tuple) else type(result).__name__
+    shape_ok = isinstance(result, (tuple, list)) and len(result) == 3
+    kinds = tuple(type(v).__name__ for v in result) if isinstance(result, (tuple, list)) else type(result).__name__
     if not report.check(shape_ok and not isinstance(result[0], dict), "optimize_tuple",
                         expected="(float, dict, ndarray)", got=kinds, hint="optimize_tuple_hint"):
         report.finish()
@@ -752,12 +752,18 @@ class _OptimizeRecorder:
             self.failures["model_rate"] = (j, "0.01", show(learning_rate), "model_rate_hint")
         if self.parameters is None:
             self.parameters = parameters
-        elif "model_same_parameters" not in self.failures and parameters is not self.parameters:
+        elif "model_same_parameters" not in self.failures and not self._same(parameters):
             self.failures["model_same_parameters"] = (j, self.say("same_dict"), self.say("other_dict"),
                                                       "model_parameters_hint")
         result = self.optimize(X, Y, a_prev, parameters, learning_rate)
         self.last_state = np.array(result[2], dtype=float, copy=True)
         return result
+
+    def _same(self, parameters):
+        """Whether parameters is the dict of the first call, or a copy holding its very arrays
+        (which the in-place update of update_parameters reaches just as well)."""
+        return parameters is self.parameters or (isinstance(parameters, dict) and all(
+            parameters.get(k) is v for k, v in self.parameters.items()))
 
     def _x_hint(self, X, j):
         n = len(self.examples)
@@ -816,7 +822,7 @@ def model_test(model):
                 j, expected, got, hint = failure
                 calls_ok = report.check(False, key, expected=expected, got=got, hint=hint,
                                         where=report.say("at_iteration", j=j)) and calls_ok
-    if not report.check(isinstance(result, tuple) and len(result) == 2, "model_result",
+    if not report.check(isinstance(result, (tuple, list)) and len(result) == 2, "model_result",
                         expected="(dict, str)", got=type(result).__name__, hint="model_result_hint"):
         report.finish()
     parameters, last_name = result
