@@ -59,8 +59,8 @@ MISTAKES = [
             'indices.append(list(char_to_ix)[idx])', "sample_ints_hint"),
     Mistake("sample starts from a random state", "sample", "a_prev = np.zeros((n_a, 1))",
             "a_prev = np.random.randn(n_a, 1)", "sample_first"),
-    Mistake("sample starts from the newline's one-hot", "sample", "    x = np.zeros((vocab_size, 1))\n",
-            '    x = np.zeros((vocab_size, 1))\n    x[char_to_ix["\\n"]] = 1\n', "sample_first"),
+    Mistake("sample starts from the newline's one-hot", "sample", "    a_prev = np.zeros((n_a, 1))\n",
+            '    a_prev = np.zeros((n_a, 1))\n    x[char_to_ix["\\n"]] = 1\n', "sample_first"),
     Mistake("sample changes the parameters", "sample", "        a = np.tanh(",
             "        b *= 1.5\n        a = np.tanh(", "sample_parameters_hint"),
     # optimize
