@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .public_examples import public_gradients, public_optimize_arguments, public_sample_parameters
-from .rnn import rnn_backward, rnn_forward
+from .rnn import rnn_backward, rnn_forward, softmax
 from .text import build_vocabulary, load_corpus
 
 GRADIENT_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
@@ -140,14 +140,22 @@ MESSAGES = {
     "sample_argmax": ("draw the character at random with np.random.choice(vocab_size, p=y.ravel()), not the most "
                       "likely one (np.argmax)",
                       "请用 np.random.choice(vocab_size, p=y.ravel()) 随机抽取字符，而不是取最可能的字符（np.argmax）"),
-    "sample_first": ("already the first index differs: check Step 1 (x and a_prev start as zero vectors) and Step 2 "
+    "sample_first": ("already the first step's probabilities differ: check Step 1 (x and a_prev start as zero vectors) and Step 2 "
                      "(a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by))",
-                     "第一个下标就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步（a = tanh(Wax x + Waa a_prev + b)，"
+                     "第一步的概率就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步（a = tanh(Wax x + Waa a_prev + b)，"
                      "y = softmax(Wya a + by)）"),
-    "sample_later": ("the first {count} indices agree, so one step of the RNN is right; check what is carried to "
-                     "the next step: x = the one-hot of the index just drawn, a_prev = a",
-                     "前 {count} 个下标一致，说明 RNN 的单步计算是对的；请检查传给下一步的东西：x = 刚抽到的下标的"
+    "sample_later": ("the probabilities of the first {count} steps are right, those of the next are not: check "
+                     "what is carried to the next step: x = the one-hot of the index just drawn, a_prev = a",
+                     "前 {count} 步的概率是对的，下一步的却不对：请检查传给下一步的东西：x = 刚抽到的下标的"
                      "独热向量，a_prev = a"),
+    "sample_draw": ("the probabilities are right at every step, the draws are not: draw with np.random.choice("
+                    "vocab_size, p=y.ravel()) right after np.random.seed(counter + seed), and append the index drawn",
+                    "每一步的概率都是对的，抽取的结果却不对：请紧接在 np.random.seed(counter + seed) 之后用 "
+                    "np.random.choice(vocab_size, p=y.ravel()) 抽取，并把抽到的下标追加到列表中"),
+    "sample_no_draws": ("np.random.choice was never called: draw each character with np.random.choice(vocab_size, "
+                        "p=y.ravel()) right after np.random.seed(counter + seed)",
+                        "从未调用 np.random.choice：请紧接在 np.random.seed(counter + seed) 之后用 "
+                        "np.random.choice(vocab_size, p=y.ravel()) 抽取每个字符"),
     "sample_ravel": ("np.random.choice needs p as a flat array: p=y.ravel()",
                      "np.random.choice 需要一维的 p：请用 p=y.ravel()"),
     # optimize
@@ -528,7 +536,7 @@ def sample_test(sample):
         report.check(unchanged, "sample_parameters", hint="sample_parameters_hint")
         same = ints and [int(ix) for ix in indices] == SAMPLE_EXPECTED
         report.check(same, "sample_indices", expected=show(SAMPLE_EXPECTED), got=show(indices),
-                     hint=None if same else _sample_hint(indices if ints else [], draws, report.language),
+                     hint=None if same else _sample_hint(indices if ints else [], draws, before, report.language),
                      where=None if same or not ints else _position(report, indices))
         if same:
             print(f"        {''.join(ix_to_char[ix] for ix in indices)!r}")
@@ -542,8 +550,9 @@ def _position(report, indices):
     return report.say("from_index", index=first)
 
 
-def _sample_hint(indices, draws, language):
-    """The likely mistake behind a wrong list of indices, from how np.random was used and the list."""
+def _sample_hint(indices, draws, parameters, language):
+    """The likely mistake behind a wrong list of indices, from how np.random was used, the list,
+    and the first step whose probabilities differ from the model's (given the indices drawn)."""
     for draw, (seed, _) in enumerate(draws):
         if seed != 2 * draw:
             called = _say(language, "no_seed_call") if seed is None else f"np.random.seed({seed})"
@@ -551,8 +560,29 @@ def _sample_hint(indices, draws, language):
     mistake = SAMPLE_MISTAKES.get(tuple(int(ix) for ix in indices))
     if mistake:
         return mistake
-    agree = next((i for i, (a, b) in enumerate(zip(indices, SAMPLE_EXPECTED)) if a != b), 0)
-    return ("sample_later", {"count": agree}) if agree else "sample_first"
+    if draws:
+        step = _first_wrong_probabilities(parameters, indices, [p for _, p in draws])
+        if step is None:
+            return "sample_draw"
+        return ("sample_later", {"count": step}) if step else "sample_first"
+    return "sample_no_draws"
+
+
+def _first_wrong_probabilities(parameters, indices, probabilities):
+    """The first step t whose probabilities (as given to np.random.choice) are not the model's,
+    when the model is run on the indices drawn before t; None when every step's are right."""
+    Wax, Waa, Wya, b, by = (parameters[k] for k in ("Wax", "Waa", "Wya", "b", "by"))
+    a, x = np.zeros((Waa.shape[0], 1)), np.zeros((Wax.shape[1], 1))
+    for t, p in enumerate(probabilities):
+        a = np.tanh(Wax @ x + Waa @ a + b)  # the formulas of section 2.2
+        y = softmax(Wya @ a + by).ravel()
+        if p is None or p.shape != y.shape or not np.allclose(p, y, rtol=1e-6, atol=1e-12):
+            return t
+        if t >= len(indices):
+            return None
+        x = np.zeros_like(x)
+        x[int(indices[t])] = 1
+    return None
 
 
 def _sample_error_hint(error):
