@@ -1,10 +1,9 @@
 """The public examples of the dinosaur notebook's tests, built one way for everyone.
 
-utils.public_tests runs the students' functions on them, and the graders' public cases
-(autograder/assignments/dinosaur_island/cases.py, which loads this file by its path) show the
-same examples. Only public examples are here: the hidden cases are defined with the graders,
-never in utils/, which students get. This module uses numpy only, so that the graders can load
-it without importing the utils package.
+utils.public_tests runs the students' functions on them, and the graders show the same examples
+as their public cases (they load this file by its path). Only public examples are here: the
+hidden cases are defined with the graders, never in utils/, which students get. This module uses
+numpy only, so that the graders can load it without importing the utils package.
 """
 
 import numpy as np
