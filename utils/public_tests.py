@@ -30,6 +30,10 @@ from .public_examples import public_gradients, public_optimize_arguments, public
 from .rnn import rnn_backward, rnn_forward, softmax
 from .text import build_vocabulary, load_corpus
 
+# what the notebook's `from utils.public_tests import *` brings in: the tests, and nothing that
+# could shadow a name of the student's
+__all__ = ["PublicTestFailed", "clip_test", "model_test", "optimize_test", "sample_test"]
+
 GRADIENT_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
 PARAMETER_SHAPES = {"Wax": (50, 27), "Waa": (50, 50), "Wya": (27, 50), "b": (50, 1), "by": (27, 1)}
 NOTEBOOK = "dinosaur_island.ipynb"
