@@ -65,11 +65,13 @@ MISTAKES = [
             "        b *= 1.5\n        a = np.tanh(", "sample_parameters_hint"),
     # optimize
     Mistake("optimize updates with the unclipped gradients, clips afterwards", "optimize",
-            "    gradients = clip(gradients, 5)\n    parameters = update_parameters(parameters, gradients, learning_rate)",
+            "    gradients = clip(gradients, 5)\n"
+            "    parameters = update_parameters(parameters, gradients, learning_rate)",
             "    parameters = update_parameters(parameters, gradients, learning_rate)\n"
             "    gradients = clip(gradients, 5)", "optimize_unclipped"),
     Mistake("optimize returns the unclipped gradients", "optimize",
-            "    gradients = clip(gradients, 5)\n    parameters = update_parameters(parameters, gradients, learning_rate)",
+            "    gradients = clip(gradients, 5)\n"
+            "    parameters = update_parameters(parameters, gradients, learning_rate)",
             "    clipped = clip(gradients, 5)\n    parameters = update_parameters(parameters, clipped, learning_rate)",
             "optimize_da_next"),
     Mistake("optimize clips at 10", "optimize", "clip(gradients, 5)", "clip(gradients, 10)", "optimize_clip_bound"),
@@ -107,7 +109,8 @@ MISTAKES = [
     Mistake("model does not carry the hidden state", "model", "curr_loss, gradients, a_prev = optimize(",
             "curr_loss, gradients, _ = optimize(", "model_state_zero"),
     Mistake("model resets a_prev every name", "model", "        curr_loss, gradients, a_prev = optimize(",
-            "        a_prev = np.zeros((n_a, 1))\n        curr_loss, gradients, a_prev = optimize(", "model_state_zero"),
+            "        a_prev = np.zeros((n_a, 1))\n        curr_loss, gradients, a_prev = optimize(",
+            "model_state_zero"),
     Mistake("model without None", "model", "X = [None] + single_example_ix", "X = single_example_ix", "model_none"),
     Mistake("model Y without the newline", "model", 'Y = X[1:] + [char_to_ix["\\n"]]', "Y = X[1:]",
             "model_y_newline"),

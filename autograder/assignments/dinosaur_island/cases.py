@@ -32,7 +32,8 @@ def _load_public_examples():
     """utils/public_examples.py, loaded by its path: the public examples are built as the public
     tests build them, and the utils package is not imported here (the sandbox imports the
     release's own copy)."""
-    spec = importlib.util.spec_from_file_location("dinosaur_public_examples", COURSE_ROOT / "utils" / "public_examples.py")
+    path = COURSE_ROOT / "utils" / "public_examples.py"
+    spec = importlib.util.spec_from_file_location("dinosaur_public_examples", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

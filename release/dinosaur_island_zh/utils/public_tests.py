@@ -87,7 +87,8 @@ MESSAGES = {
                      "'da_next' 不是要裁剪的梯度：只返回那五个梯度（按它们的名字循环，而不是遍历 gradients.items()）"),
     "clip_missing": ("store every clipped gradient in the dict: clipped[name] = np.clip(...) (np.clip returns a new "
                      "array; it does not change its argument)",
-                     "把每个裁剪后的梯度存进字典：clipped[name] = np.clip(...)（np.clip 返回新数组，不会修改它的参数）"),
+                     "把每个裁剪后的梯度存进字典：clipped[name] = np.clip(...)"
+                     "（np.clip 返回新数组，不会修改它的参数）"),
     "clip_caller": ("the caller's gradients are unchanged", "调用者传入的梯度没有被改动"),
     "clip_in_place": ("you clipped the caller's arrays in place (np.clip(..., out=g) or g[...] = ...): make new "
                       "arrays, e.g. np.clip(g, -maxValue, maxValue)",
@@ -143,10 +144,12 @@ MESSAGES = {
                      "隐状态没有传下去：每一步之后要令 a_prev = a"),
     "sample_argmax": ("draw the character at random with np.random.choice(vocab_size, p=y.ravel()), not the most "
                       "likely one (np.argmax)",
-                      "请用 np.random.choice(vocab_size, p=y.ravel()) 随机抽取字符，而不是取最可能的字符（np.argmax）"),
-    "sample_first": ("already the first step's probabilities differ: check Step 1 (x and a_prev start as zero vectors) and Step 2 "
-                     "(a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by))",
-                     "第一步的概率就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步（a = tanh(Wax x + Waa a_prev + b)，"
+                      "请用 np.random.choice(vocab_size, p=y.ravel()) 随机抽取字符，"
+                      "而不是取最可能的字符（np.argmax）"),
+    "sample_first": ("already the first step's probabilities differ: check Step 1 (x and a_prev start as zero "
+                     "vectors) and Step 2 (a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by))",
+                     "第一步的概率就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步"
+                     "（a = tanh(Wax x + Waa a_prev + b)，"
                      "y = softmax(Wya a + by)）"),
     "sample_later": ("the probabilities of the first {count} steps are right, those of the next are not: check "
                      "what is carried to the next step: x = the one-hot of the index just drawn, a_prev = a",
@@ -184,7 +187,8 @@ MESSAGES = {
                            "梯度就是 rnn_backward 的梯度裁剪到 5 之后的值"),
     "optimize_gradients_hint": ("compute them with rnn_backward(X, Y, parameters, cache), using the cache of "
                                 "rnn_forward, before the update",
-                                "请用 rnn_backward(X, Y, parameters, cache) 计算它们，cache 来自 rnn_forward，并且要在更新之前计算"),
+                                "请用 rnn_backward(X, Y, parameters, cache) 计算它们，cache 来自 rnn_forward，"
+                                "并且要在更新之前计算"),
     "optimize_updated": ("the caller's parameters were updated in place", "调用者的参数被原地更新了"),
     "optimize_no_update": ("the parameters did not change: call update_parameters(parameters, gradients, "
                            "learning_rate); it changes the caller's arrays in place (a new dict would not reach "
@@ -266,11 +270,13 @@ MESSAGES = {
                         "对 optimize 的调用看起来是对的：请检查循环中是否改动了其他东西（采样和打印部分是给定的）"),
     "model_index_error": ("at iteration j = {j} = len(examples), examples[j] is past the end of the list: go "
                           "around with idx = j % len(examples)",
-                          "在第 j = {j} = len(examples) 次迭代时，examples[j] 超出了列表末尾：请用 idx = j % len(examples) "
+                          "在第 j = {j} = len(examples) 次迭代时，examples[j] 超出了列表末尾："
+                          "请用 idx = j % len(examples) "
                           "从头再来"),
     "model_name_error": ("the template's code after your lines uses the names curr_loss and a_prev: name the loss "
                          "of the step curr_loss and the last hidden state a_prev",
-                         "模板中你的代码之后的部分用到了 curr_loss 和 a_prev 这两个名字：请把这一步的损失命名为 curr_loss，"
+                         "模板中你的代码之后的部分用到了 curr_loss 和 a_prev 这两个名字："
+                         "请把这一步的损失命名为 curr_loss，"
                          "把最后的隐状态命名为 a_prev"),
     "model_optimize_failed": ("the error came from optimize: does optimize's test pass?",
                               "错误来自 optimize：optimize 的测试通过了吗？"),
@@ -499,8 +505,8 @@ def _check_clip(report, clipped, gradients, before, m):
         if key != "clip_inside" and bound not in (None, m):
             hint = ("clip_hard_coded", {"bound": show(bound), "m": m})
         report.check(False, key, {"m": m}, expected=f"{k}{list(index)} = {show(target(before[k])[index])}",
-                     got=f"{k}{list(index)} = {show(got)} ({report.say('before_clipping', value=show(before[k][index]))})",
-                     hint=hint)
+                     got=f"{k}{list(index)} = {show(got)} "
+                         f"({report.say('before_clipping', value=show(before[k][index]))})", hint=hint)
     return keys_ok and values_ok
 
 
@@ -799,16 +805,17 @@ class _OptimizeRecorder:
         return parameters is self.parameters or (isinstance(parameters, dict) and all(
             parameters.get(k) is v for k, v in self.parameters.items()))
 
-    def _x_hint(self, X, j):
+    def _x_hint(self, inputs, j):
+        """The likely mistake behind inputs, the X that iteration j passed."""
         n = len(self.examples)
         name = self.examples[j % n]
-        if X == self._indices(name)[1:]:
+        if inputs == self._indices(name)[1:]:
             return "model_none"
-        if X[1:] == list(name):
+        if inputs[1:] == list(name):
             return "model_characters"
-        if X == self._indices(self.unshuffled[j % n]):
+        if inputs == self._indices(self.unshuffled[j % n]):
             return "model_unshuffled"
-        if any(X == self._indices(other) for other in self.examples):
+        if any(inputs == self._indices(other) for other in self.examples):
             return "model_order"
         return "model_x_hint"
 
