@@ -96,7 +96,10 @@ MESSAGES = {
                       "np.clip(g, -maxValue, maxValue)"),
     "clip_removed_key": ("you removed a key from the caller's dict (del or pop): build a new dict instead",
                          "你从调用者的字典中删除了键（del 或 pop）：请另建一个新字典"),
-    "clip_shapes": ("every array keeps its shape", "每个数组的形状保持不变"),
+    "clip_shapes": ("every value is a numpy array of its gradient's shape",
+                    "每个值都是与对应梯度形状相同的 numpy 数组"),
+    "clip_arrays_hint": ("store what np.clip returns, an array of the gradient's shape (not a list, not a number)",
+                         "请存入 np.clip 返回的结果：与梯度形状相同的数组（不是列表，也不是一个数）"),
     "clip_inside": ("values inside [-{m}, {m}] are unchanged", "在 [-{m}, {m}] 之内的值保持不变"),
     "clip_inside_hint": ("only values outside the interval change; the rest must stay exactly as they are",
                          "只有区间之外的值才改变；其余的值必须原样保留"),
@@ -398,6 +401,14 @@ class _Report:
         print(f"\033[92m{self.say('all_passed', name=self.name)}\033[0m")
 
 
+def _numbers(value):
+    """value as an array of floats, or None when it is not numbers (a string, a dict, ...)."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
 def _first_difference(got, want, ok):
     """Where arrays got and want first differ (ok: the boolean array of agreeing entries), as
     'index [i, j]' with the two values, and how many entries differ."""
@@ -407,7 +418,9 @@ def _first_difference(got, want, ok):
 
 def _compare_arrays(report, key, values, got, want, hint, rtol=1e-7, atol=1e-12, label=""):
     """A check that array got has want's shape and values; on failure the first different entry."""
-    got = np.asarray(got, dtype=float)
+    if _numbers(got) is None:
+        return report.check(False, key, values, expected=f"array {want.shape}", got=type(got).__name__, hint=hint)
+    got = _numbers(got)
     if got.shape != want.shape:
         return report.check(False, key, values, expected=f"shape {want.shape}", got=f"shape {got.shape}", hint=hint)
     ok = np.isclose(got, want, rtol=rtol, atol=atol)
@@ -476,11 +489,13 @@ def _check_clip(report, clipped, gradients, before, m):
     else:
         report.check(True, "clip_caller")
     present = [k for k in GRADIENT_KEYS if k in clipped]
-    arrays = {k: np.asarray(clipped[k], dtype=float) for k in present}
-    wrong_shape = [k for k in present if arrays[k].shape != before[k].shape]
+    arrays = {k: _numbers(clipped[k]) for k in present}
+    wrong_shape = [k for k in present if not isinstance(clipped[k], np.ndarray) or arrays[k] is None
+                   or arrays[k].shape != before[k].shape]
     if not report.check(not wrong_shape, "clip_shapes",
                         expected=wrong_shape and f"{wrong_shape[0]}: {before[wrong_shape[0]].shape}",
-                        got=wrong_shape and f"{wrong_shape[0]}: {arrays[wrong_shape[0]].shape}"):
+                        got=wrong_shape and f"{wrong_shape[0]}: {type(clipped[wrong_shape[0]]).__name__} "
+                                            f"{np.shape(clipped[wrong_shape[0]])}", hint="clip_arrays_hint"):
         return False
     regions = {
         "clip_inside": (lambda x: np.abs(x) <= m, lambda x: x, "clip_inside_hint"),
@@ -617,7 +632,7 @@ def _recording_draws():
     def recording_choice(*args, **kwargs):
         __tracebackhide__ = True
         p = kwargs.get("p", args[3] if len(args) > 3 else None)
-        draws.append((last_seed[0], None if p is None else np.ravel(np.asarray(p, dtype=float))))
+        draws.append((last_seed[0], None if _numbers(p) is None else np.ravel(_numbers(p))))
         last_seed[0] = None
         return choice(*args, **kwargs)
 
@@ -683,7 +698,15 @@ def _check_optimize_gradients(report, gradients, raw, clipped):
     keys = sorted(gradients, key=str)
     report.check(keys == sorted(GRADIENT_KEYS), "optimize_keys", expected=sorted(GRADIENT_KEYS), got=keys,
                  hint="optimize_da_next" if "da_next" in gradients else "optimize_tuple_hint")
-    present = {k: np.asarray(gradients[k], dtype=float) for k in GRADIENT_KEYS if k in gradients}
+    present = {k: _numbers(gradients[k]) for k in GRADIENT_KEYS if k in gradients}
+    def malformed(k):
+        return not isinstance(gradients[k], np.ndarray) or present[k] is None or present[k].shape != clipped[k].shape
+
+    if any(malformed(k) for k in present):
+        k = next(k for k in present if malformed(k))
+        report.check(False, "optimize_gradients", expected=f"{k}: array {clipped[k].shape}",
+                     got=f"{k}: {type(gradients[k]).__name__} {np.shape(gradients[k])}", hint="optimize_gradients_hint")
+        return
     largest = max((np.abs(v).max() for v in present.values()), default=0)
     if largest > 5:
         unclipped = all(np.allclose(present[k], raw[k]) for k in present)
@@ -705,7 +728,10 @@ def _check_update(report, parameters, before, raw, clipped, rate=0.01):
     if not isinstance(parameters, dict) or any(k not in parameters for k in before):
         report.check(False, "optimize_updated", hint="optimize_no_update")
         return
-    moved = {k: np.asarray(parameters[k], dtype=float) - before[k] for k in before}
+    if any(_numbers(parameters[k]) is None or np.shape(parameters[k]) != before[k].shape for k in before):
+        report.check(False, "optimize_updated", hint="optimize_step_hint")
+        return
+    moved = {k: _numbers(parameters[k]) - before[k] for k in before}
     if not report.check(any(np.any(m != 0) for m in moved.values()), "optimize_updated", hint="optimize_no_update"):
         return
     step = {k: -rate * clipped["d" + k] for k in before}
@@ -741,7 +767,11 @@ def _check_a_last(report, a_last, states, T):
     if isinstance(a_last, dict):
         report.check(False, "optimize_a_last", expected="array of shape (100, 1)", got="dict", hint="optimize_a_dict")
         return
-    got = np.asarray(a_last, dtype=float)
+    got = _numbers(a_last)
+    if got is None or not isinstance(a_last, np.ndarray):
+        report.check(False, "optimize_a_last", expected="array (100, 1)", got=type(a_last).__name__,
+                     hint="optimize_a_hint")
+        return
     if got.shape == want.shape and np.allclose(got, want, rtol=1e-7, atol=1e-12):
         report.check(True, "optimize_a_last")
         return
@@ -783,8 +813,8 @@ class _OptimizeRecorder:
         if "model_y" not in self.failures and list(Y) != want_y:
             hint = "model_y_newline" if list(X)[1:] in (list(Y), list(Y)[:-1]) else "model_y_shift"
             self.failures["model_y"] = (j, show(want_y), show(list(Y)), hint)
-        want_state = np.zeros_like(np.asarray(a_prev, dtype=float)) if j == 0 else self.last_state
-        if "model_state" not in self.failures and not np.array_equal(a_prev, want_state):
+        want_state = np.zeros((PARAMETER_SHAPES["b"][0], 1)) if j == 0 else self.last_state
+        if "model_state" not in self.failures and not np.array_equal(_numbers(a_prev), want_state):
             got = "zeros" if not np.any(a_prev) else "other_array"
             self.failures["model_state"] = (j, self.say("zeros" if j == 0 else "previous_state"), self.say(got),
                                             "model_state_zero")
@@ -796,7 +826,8 @@ class _OptimizeRecorder:
             self.failures["model_same_parameters"] = (j, self.say("same_dict"), self.say("other_dict"),
                                                       "model_parameters_hint")
         result = self.optimize(X, Y, a_prev, parameters, learning_rate)
-        self.last_state = np.array(result[2], dtype=float, copy=True)
+        self.last_state = _numbers(np.copy(result[2])) if isinstance(result, (tuple, list)) and len(result) == 3 \
+            else None
         return result
 
     def _same(self, parameters):
