@@ -49,6 +49,8 @@ MISTAKES = [
     Mistake("sample takes the most likely character", "sample", "np.random.choice(vocab_size, p=y.ravel())",
             "int(np.argmax(y))", "sample_argmax"),
     Mistake("sample without ravel", "sample", "p=y.ravel()", "p=y", "sample_ravel"),
+    Mistake("sample feeds back a flat one-hot", "sample", "x = np.zeros((vocab_size, 1))\n        x[idx] = 1",
+            "x = np.zeros(vocab_size)\n        x[idx] = 1", "sample_shapes"),
     Mistake("sample draws an array of one", "sample", "np.random.choice(vocab_size, p=y.ravel())",
             "np.random.choice(vocab_size, 1, p=y.ravel())", "sample_ints_hint"),
     Mistake("sample seeds once before the loop", "sample", "        np.random.seed(counter + seed)  #",

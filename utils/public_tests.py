@@ -166,6 +166,10 @@ MESSAGES = {
                         "p=y.ravel()) right after np.random.seed(counter + seed)",
                         "从未调用 np.random.choice：请紧接在 np.random.seed(counter + seed) 之后用 "
                         "np.random.choice(vocab_size, p=y.ravel()) 抽取每个字符"),
+    "sample_shapes": ("the probabilities have the wrong size: keep x a column of shape (vocab_size, 1), like the "
+                      "zero vector of Step 1, so that a is (n_a, 1) and y is (vocab_size, 1)",
+                      "概率的个数不对：请让 x 保持为形状 (vocab_size, 1) 的列向量（和第 1 步的零向量一样），"
+                      "这样 a 的形状是 (n_a, 1)，y 的形状是 (vocab_size, 1)"),
     "sample_ravel": ("np.random.choice needs p as a flat array: p=y.ravel()",
                      "np.random.choice 需要一维的 p：请用 p=y.ravel()"),
     # optimize
@@ -612,8 +616,10 @@ def _first_wrong_probabilities(parameters, indices, probabilities):
 
 def _sample_error_hint(error):
     text = str(error)
-    if isinstance(error, ValueError) and ("1-dimensional" in text or "too deep" in text or "p" in text.split()):
+    if isinstance(error, ValueError) and ("1-dimensional" in text or "too deep" in text):  # numpy's words for a column p
         return "sample_ravel"
+    if isinstance(error, ValueError) and "same size" in text:
+        return "sample_shapes"
     return None
 
 
