@@ -616,7 +616,8 @@ def _first_wrong_probabilities(parameters, indices, probabilities):
 
 def _sample_error_hint(error):
     text = str(error)
-    if isinstance(error, ValueError) and ("1-dimensional" in text or "too deep" in text):  # numpy's words for a column p
+    # numpy's words for a p that is a column, not a flat array
+    if isinstance(error, ValueError) and ("1-dimensional" in text or "too deep" in text):
         return "sample_ravel"
     if isinstance(error, ValueError) and "same size" in text:
         return "sample_shapes"
