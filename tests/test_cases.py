@@ -75,7 +75,8 @@ def test_wrong_answers_fail_the_cases_they_should(exercise, edit, expected_failu
 
 # Right answers written differently must pass.
 EQUIVALENT = [
-    ("clip", ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):\n        clipped[name] = np.clip(gradients[name], -maxValue, maxValue)',
+    ("clip", ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):\n'
+              '        clipped[name] = np.clip(gradients[name], -maxValue, maxValue)',
               "gradients = copy.deepcopy(gradients)\n    for name in ['dWaa', 'dWax', 'dWya', 'db', 'dby']:\n"
               "        np.clip(gradients[name], -maxValue, maxValue, out=gradients[name])\n"
               "        clipped[name] = gradients[name]")),
@@ -140,7 +141,8 @@ def test_an_object_that_claims_to_equal_anything_is_refused():
     assert not any(r.passed for r in rs)
     assert "has a key" not in english(rs[0].problems[0]) and "exactly the keys" in english(rs[0].problems[0])
 
-    source = "class Fake:\n    __eq__ = lambda self, other: True\ndef sample(parameters, char_to_ix, seed):\n    return Fake()\n"
+    source = ("class Fake:\n    __eq__ = lambda self, other: True\n"
+              "def sample(parameters, char_to_ix, seed):\n    return Fake()\n")
     rs = results("sample", source)
     refused = "the result is of type Fake; expected numbers, lists, dicts or arrays"
     assert all([english(p) for p in r.problems] == [refused] for r in rs)

@@ -176,9 +176,9 @@ def _check_optimize(got, want, public):
     exp_loss, exp_gradients, exp_a_last = expected
     problems = close(say("the_loss"), loss, exp_loss, public, rtol=1e-9, atol=0)
     problems += same_dict_of_arrays(say("the_gradients"), gradients, exp_gradients, GRADIENT_KEYS, public)
-    if isinstance(gradients, dict) and all(is_array(gradients.get(k)) for k in GRADIENT_KEYS):
-        if any(np.abs(gradients[k]).max() > 5 for k in GRADIENT_KEYS):
-            problems.append(say("gradients_not_clipped"))
+    if (isinstance(gradients, dict) and all(is_array(gradients.get(k)) for k in GRADIENT_KEYS)
+            and any(np.abs(gradients[k]).max() > 5 for k in GRADIENT_KEYS)):
+        problems.append(say("gradients_not_clipped"))
     problems += close(say("a_last"), a_last, exp_a_last, public)
     problems += same_dict_of_arrays(say("parameters_after_step"), got["parameters_after"],
                                      want["parameters_after"], PARAMETER_KEYS, public)
@@ -295,7 +295,8 @@ MESSAGES = {
                        "zh-CN": "梯度字典多一个键 'da_next'，maxValue 为 {max_value}"},
     "clip_nothing_to_clip": {"en": "nothing to clip (maxValue {max_value})",
                              "zh-CN": "没有需要裁剪的值（maxValue 为 {max_value}）"},
-    "sample_public": {"en": "the public example (seed {seed}, n_a {n_a})", "zh-CN": "公开示例（种子 {seed}，n_a {n_a}）"},
+    "sample_public": {"en": "the public example (seed {seed}, n_a {n_a})",
+                      "zh-CN": "公开示例（种子 {seed}，n_a {n_a}）"},
     "sample_other_seed": {"en": "n_a {n_a}, another seed", "zh-CN": "n_a 为 {n_a}，另一个种子"},
     "small_vocabulary": {"en": "a vocabulary of {vocabulary} characters", "zh-CN": "只有 {vocabulary} 个字符的词表"},
     "sample_never_ends": {"en": "a model that never writes a newline (stop at {limit})",
@@ -318,12 +319,15 @@ MESSAGES = {
     "clip_changed_argument": {
         "en": "the caller's gradients were changed: clip must leave its argument's arrays as they are",
         "zh-CN": "调用者的梯度被改动了：clip 不能修改传入参数中的数组"},
-    "sample_not_list": {"en": "sample should return a list, got {type}", "zh-CN": "sample 应当返回列表（list），得到的是 {type}"},
+    "sample_not_list": {"en": "sample should return a list, got {type}",
+                        "zh-CN": "sample 应当返回列表（list），得到的是 {type}"},
     "sample_index_not_int": {"en": "every index should be an int", "zh-CN": "每个下标都应当是 int"},
-    "sample_index_range": {"en": "every index should be in [0, vocab_size)", "zh-CN": "每个下标都应当在 [0, vocab_size) 范围内"},
+    "sample_index_range": {"en": "every index should be in [0, vocab_size)",
+                           "zh-CN": "每个下标都应当在 [0, vocab_size) 范围内"},
     "sample_too_long": {"en": "at most 50 characters plus the newline may be sampled, got {count} indices",
                         "zh-CN": "最多只能采样 50 个字符加一个换行符，得到了 {count} 个下标"},
-    "sample_no_newline": {"en": "the indices must end with the newline index", "zh-CN": "下标序列必须以换行符的下标结尾"},
+    "sample_no_newline": {"en": "the indices must end with the newline index",
+                          "zh-CN": "下标序列必须以换行符的下标结尾"},
     "sample_differs_public": {
         "en": "the sampled indices differ from position {position} on: got {got}..., expected {want}...; "
               "all sampled: {indices}, all expected: {expected}",
@@ -342,7 +346,8 @@ MESSAGES = {
                         "zh-CN": "model 应当返回元组 (parameters, last_dino_name)"},
     "last_name_not_str": {"en": "last_dino_name should be a str, got {type}",
                           "zh-CN": "last_dino_name 应当是字符串（str），得到的是 {type}"},
-    "last_name_public": {"en": "last_dino_name is {got}, expected {want}", "zh-CN": "last_dino_name 是 {got}，应为 {want}"},
+    "last_name_public": {"en": "last_dino_name is {got}, expected {want}",
+                         "zh-CN": "last_dino_name 是 {got}，应为 {want}"},
     "last_name_hidden": {"en": "last_dino_name is not the name the reference samples last",
                          "zh-CN": "last_dino_name 不是参考答案最后采样出的名字"},
     "last_name_no_newline": {
