@@ -148,6 +148,10 @@ STYLES = {
           '-maxValue, maxValue)',
           'clipped.update({k: np.maximum(np.minimum(gradients[k], maxValue), -maxValue)\n'
           '                    for k in ["dWaa", "dWax", "dWya", "db", "dby"]})')],
+        [("    clipped = {}\n", "    clipped = {}\n    gradients = copy.deepcopy(gradients)\n"),
+         ("clipped[name] = np.clip(gradients[name], -maxValue, maxValue)",
+          "np.clip(gradients[name], -maxValue, maxValue, out=gradients[name])\n"
+          "        clipped[name] = gradients[name]")],
     ],
     "sample": [
         [("idx = np.random.choice(vocab_size, p=y.ravel())",
