@@ -93,6 +93,8 @@ def main(argv=None):
                     ".gitignore and JupyterLab settings; no solution, hidden case, test or grade. The Colab badges "
                     "and setup cells point at REPOSITORY. Files of DIR that are not part of the edition are kept.")
     publish.add_argument("dir", metavar="DIR", help="the folder to write, outside this repository (created if missing)")
+    publish.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="the assignments to publish (default: all of the course, and the optional notebooks)")
     publish.add_argument("--repository", required=True, metavar="OWNER/NAME",
                          help="the GitHub repository students open the edition from")
     publish.add_argument("--branch", default="main", metavar="B", help="its branch (default: main)")
@@ -131,11 +133,13 @@ def _release_command(args):
 
 
 def _publish_command(args):
+    from . import course
     from .authoring import colab, publish
 
     try:
         site = colab.student_site(args.repository, args.branch)
-        changes = publish.publish(args.dir, site)
+        chosen = [course.assignment(name) for name in args.assignments] or None
+        changes = publish.publish(args.dir, site, chosen)
     except (ValueError, OSError) as error:  # PublishError is a ValueError
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -144,6 +148,9 @@ def _publish_command(args):
             print(f"{kind}: {name}")
     for name in changes.others:
         print(f"kept: {name} (not part of the student edition)")
+    for name, files in changes.given_away.items():
+        print(f"warning: the student edition holds answers of {name}, in {', '.join(files)} (helper code of a later "
+              f"assignment): publish it only after {name} is due, and {name} alone before that", file=sys.stderr)
     print(f"{args.dir}: the student edition for {site.repository} ({site.branch}): {len(changes.added)} files "
           f"added, {len(changes.updated)} updated, {len(changes.unchanged)} unchanged, {len(changes.others)} others "
           "kept. Review it, then commit and push it from there.")

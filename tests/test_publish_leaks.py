@@ -3,87 +3,60 @@ notebook, no hidden case's arguments or expected values, no line of the cases' c
 that is not on the published list (which is written here from the course's data, not read from
 the publishing code). Each check is also shown to catch a planted leak, so none passes vacuously."""
 
-import io
 import json
 import re
 import shutil
-import tokenize
 from functools import lru_cache
 
-import nbformat
 import numpy as np
 import pytest
 
-from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT, assignments
+from autograder.authoring import answers, publish
+from autograder.authoring.answers import normalised
+from autograder.course import COLAB_NOTEBOOKS, assignments
 from autograder.grading import scoring
+from tests.conftest import STUDENT_SITE
 
-BLOCKS = {"### BEGIN SOLUTION": "### END SOLUTION", "### BEGIN HIDDEN TESTS": "### END HIDDEN TESTS"}
-MIN_LINE = 8  # characters of a normalised line below which it is too common to mean anything ("returnx")
 MIN_DIGITS = 6  # significant digits of a number below which a match could be chance
 LAB_SETTINGS = ["lab_settings/pyproject.toml", "lab_settings/labconfig/nbgrader_student.json",
                 "lab_settings/server/nbgrader_student.json"]
 
 
-def published_list():
-    """The files the student edition may hold, from the course's data."""
+def published_list(chosen=None):
+    """The files the student edition of the chosen assignments (default: all, with the optional
+    notebooks) may hold, from the course's data."""
+    chosen = chosen or list(assignments().values())
     allowed = {"README.md", ".gitignore", "requirements.txt", "data/PROVENANCE.md", *LAB_SETTINGS}
-    for assignment in assignments().values():
+    for assignment in chosen:
         for edition in assignment.editions:
             folder = edition.release_dir.name
             allowed |= {f"{folder}/{edition.notebook.name}", *(f"{folder}/{f}" for f in assignment.support_files)}
-    for notebook, needed in COLAB_NOTEBOOKS.items():
-        allowed |= {notebook, *needed}
+    if len(chosen) == len(assignments()):
+        for notebook, needed in COLAB_NOTEBOOKS.items():
+            allowed |= {notebook, *needed}
     return allowed
-
-
-def normalised(line):
-    """A code line without its comment and without any whitespace, so that reformatting a leaked
-    line does not hide it; "" for a line that tokenize cannot read alone (part of a string)."""
-    try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(line.strip()).readline)
-                  if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                                    tokenize.DEDENT, tokenize.ENDMARKER)]
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return re.sub(r"\s+", "", line)
-    return "".join(t.string for t in tokens)
-
-
-def _blocks(source):
-    """(lines inside the solution and hidden-test blocks of a cell's source, the other lines)."""
-    inside, outside, end = [], [], None
-    for line in source.splitlines():
-        marker = line.strip()
-        if end is None and marker in BLOCKS:
-            end = BLOCKS[marker]
-        elif end is not None and marker == end:
-            end = None
-        else:
-            (inside if end else outside).append(line)
-    return inside, outside
 
 
 @lru_cache(maxsize=None)
 def secret_lines():
-    """{normalised line: where it comes from} of the solutions and hidden tests of every source
-    notebook that do not also appear, as given code, outside those blocks; and the code lines of
-    every assignment's cases.py but those its support files share with it (the public tests
-    build their examples with the same lines; hidden cases differ by their values, checked apart)."""
+    """{normalised line: (the assignment whose secret it is, whether it is an answer, where it comes
+    from)}: the answers of
+    every source notebook (solution and hidden-test lines it does not also give outside those
+    blocks), and the code lines of every cases.py but those its support files share with it (the
+    public tests build their examples with the same lines; hidden cases differ by their values,
+    which are checked apart)."""
     secrets = {}
     for assignment in assignments().values():
-        nb = nbformat.read(assignment.source_notebook, as_version=4)
-        given = set()
-        for cell in nb.cells:
-            inside, outside = _blocks(cell.source)
-            given |= {normalised(line) for line in outside}
-            secrets.update({normalised(line): f"{assignment.source_notebook.name}, cell {cell.id}" for line in inside})
-        secrets = {line: where for line, where in secrets.items() if line not in given}
+        secrets.update({line: (assignment, True, f"{assignment.source_notebook.name}, cell {cell}")
+                        for line, cell in answers.answer_lines(assignment).items()})
         cases = assignment.folder / "cases.py"
         public = {normalised(line) for name in assignment.support_files if name.endswith(".py")
-                  for line in (COURSE_ROOT / name).read_text(encoding="utf-8").splitlines()}
-        secrets.update({normalised(line): cases.name for line in cases.read_text(encoding="utf-8").splitlines()
-                        if normalised(line) not in public and
-                        not line.lstrip().startswith(("import ", "from ", "def ", "return ", '"""', "#"))})
-    return {line: where for line, where in secrets.items() if len(line) >= MIN_LINE}
+                  for line in (assignment.release_dir / name).read_text(encoding="utf-8").splitlines()}
+        secrets.update({normalised(line): (assignment, False, f"{assignment.name}'s cases.py")
+                        for line in cases.read_text(encoding="utf-8").splitlines()
+                        if normalised(line) not in public and len(normalised(line)) >= answers.MIN_LINE
+                        and not line.lstrip().startswith(("import ", "from ", "def ", "return ", '"""', "#"))})
+    return secrets
 
 
 def _floats(value):
@@ -114,7 +87,7 @@ def hidden_values():
                 for value in _floats(case.build()) + _floats(expected):
                     numbers.update({f"{abs(value):.{digits}g}": where for digits in range(MIN_DIGITS, 18)})
                 printed.update({line.strip(): where for line in expected.get("printed", "").splitlines()
-                                if len(line.strip()) >= MIN_LINE})
+                                if len(line.strip()) >= answers.MIN_LINE})
     return numbers, printed
 
 
@@ -133,18 +106,35 @@ def text_lines(path):
         return []
 
 
-def leaks(folder):
-    """Every leak in folder, one message each (empty: none)."""
+def _owner(name):
+    """The assignment whose edition folder holds the published file name; None for the others."""
+    return next((a for a in assignments().values() for e in a.editions if name.startswith(f"{e.release_dir.name}/")),
+                None)
+
+
+def handed_out(name, assignment):
+    """Whether the published file name may hold answers of assignment: it is helper code (not a
+    notebook) of a later assignment of the series, or of the optional notebooks, which come after
+    every assignment."""
+    owner = _owner(name)
+    return not name.endswith(".ipynb") and (owner is None or owner.place > assignment.place)
+
+
+def leaks(folder, chosen=None):
+    """Every leak in folder, the edition of the chosen assignments (default: all), one message each
+    (empty: none). Answers of an earlier assignment in the helper code of a later one are not
+    leaks; given_away(folder) lists them."""
     found = []
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    found += [f"{name}: not on the published list" for name in files if name not in published_list()]
+    found += [f"{name}: not on the published list" for name in files if name not in published_list(chosen)]
     secrets = secret_lines()
     numbers, printed = hidden_values()
     number = re.compile(r"\d+\.\d+(?:[eE][-+]?\d+)?")
     for name in files:
         for line in text_lines(folder / name):
-            if normalised(line) in secrets:
-                found.append(f"{name}: {line.strip()!r} is from {secrets[normalised(line)]}")
+            assignment, answer, where = secrets.get(normalised(line), (None, False, None))
+            if where and not (answer and handed_out(name, assignment)):
+                found.append(f"{name}: {line.strip()!r} is from {where}")
             if line.strip() in printed:
                 found.append(f"{name}: {line.strip()!r} is printed by {printed[line.strip()]}")
             for match in number.finditer(line):
@@ -152,6 +142,18 @@ def leaks(folder):
                 if digits >= MIN_DIGITS and f"{float(match.group()):.{digits}g}" in numbers:
                     found.append(f"{name}: {match.group()} is a value of {numbers[f'{float(match.group()):.{digits}g}']}")
     return found
+
+
+def given_away(folder):
+    """{assignment name: the files of folder holding its answers as helper code of a later one}."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        for line in text_lines(path):
+            assignment, answer, _ = secret_lines().get(normalised(line), (None, False, None))
+            if answer and handed_out(name, assignment):
+                found.setdefault(assignment.name, set()).add(name)
+    return {key: sorted(names) for key, names in found.items()}
 
 
 def test_the_student_edition_holds_exactly_the_published_list(published):
@@ -165,6 +167,21 @@ def test_nothing_secret_is_in_the_student_edition(published):
     assert leaks(published) == []
 
 
+def test_publishing_says_which_answers_helper_code_hands_out(published, tmp_path):
+    """The series' helper code may hold an earlier assignment's answers: publishing names each file."""
+    changes = publish.publish(tmp_path / "again", STUDENT_SITE)
+    assert changes.given_away == given_away(published)
+
+
+def test_the_first_assignment_of_the_series_alone_leaks_nothing_at_all(tmp_path):
+    first = [next(iter(assignments().values()))]
+    changes = publish.publish(tmp_path / "first", STUDENT_SITE, first)
+    assert changes.given_away == {} and given_away(tmp_path / "first") == {}
+    assert leaks(tmp_path / "first", first) == []
+    whole_series = len(assignments()) == 1
+    assert (tmp_path / "first" / "notebooks").exists() == whole_series, "the optional notebooks come with all"
+
+
 @pytest.fixture
 def edition_copy(published, tmp_path):
     copy = tmp_path / "edition"
@@ -174,8 +191,8 @@ def edition_copy(published, tmp_path):
 
 def test_a_solution_line_is_found_even_reformatted(edition_copy):
     assignment = next(iter(assignments().values()))
-    line, where = next((line, where) for line, where in secret_lines().items()
-                       if ".ipynb" in where and not set("'\"") & set(line))
+    line, where = next((line, where) for line, (_, answer, where) in secret_lines().items()
+                       if answer and not set("'\"") & set(line))
     helper = edition_copy / assignment.editions[0].release_dir.name / "utils" / "text.py"
     spaced = " ".join(line) + "  # spaced out"  # every character apart, and a comment
     helper.write_text(helper.read_text(encoding="utf-8") + f"\n    {spaced}\n", encoding="utf-8")

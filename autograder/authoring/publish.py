@@ -1,9 +1,10 @@
 """The student edition: the folder that students get, pushed as a repository of its own.
 
-`python -m autograder publish DIR --repository OWNER/NAME [--branch B]` writes into DIR what a
-student needs and nothing else: the released notebook of every edition of every assignment, each
-in a folder named like its release folder with the support files it lists; the optional notebooks
-of COLAB_NOTEBOOKS with the files they need, at their paths in the course; the provenance of the
+`python -m autograder publish DIR [ASSIGNMENT ...] --repository OWNER/NAME [--branch B]` writes into
+DIR what a student needs and nothing else: the released notebook of every edition of every assignment
+(or of those named), each in a folder named like its release folder with the support files it lists;
+when every assignment is published, the optional notebooks of COLAB_NOTEBOOKS with the files they
+need, at their paths in the course; the provenance of the
 data; and a student README, .gitignore, requirements.txt and JupyterLab settings (lab_settings/),
 from the templates in student_edition/. The notebooks' Open in Colab badges and setup cells are
 rendered for OWNER/NAME at B, at their paths in DIR.
@@ -12,7 +13,9 @@ The instructor's repository stays private: solutions (source/), hidden cases (au
 tests, gradebooks, grades and its git history never enter DIR. Everything published is read from
 the committed releases, which nbgrader stripped of solutions and hidden tests. Re-running updates
 DIR in place: files of the edition are rewritten when they changed, files the instructor added
-are left as they are (and listed).
+are left as they are (and listed). A series may hand out an earlier assignment's answers as helper
+code of a later one (see answers.py): such files are reported, so that the instructor publishes
+the series assignment by assignment, each after the one before is due.
 """
 
 import re
@@ -23,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from ..course import COLAB_NOTEBOOKS, COURSE_ROOT, DATA_DIR, TITLE, assignments
-from . import colab
+from . import answers, colab
 
 TEMPLATES = Path(__file__).resolve().parent / "student_edition"
 # Copied as they are: {path in the student edition: path under TEMPLATES}
@@ -53,6 +56,8 @@ class Changes:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     others: list = field(default_factory=list)  # files in DIR that are not part of the edition: left alone
+    # {assignment name: published files that hold its answers}: helper code of a later assignment
+    given_away: dict = field(default_factory=dict)
 
 
 def edition_folder(edition):
@@ -60,13 +65,16 @@ def edition_folder(edition):
     return edition.release_dir.name
 
 
-def contents(site):
+def contents(site, chosen=None):
     """{path in the student edition (str, with /): its bytes}, everything that is published.
 
-    site -- colab.Site of the student repository, which the badges and setup cells point at
+    site   -- colab.Site of the student repository, which the badges and setup cells point at
+    chosen -- the Assignments to publish (default: all); the optional notebooks come with all only
     """
+    everything = list(assignments().values())
+    chosen = everything if chosen is None else list(chosen)
     files = {}
-    for assignment in assignments().values():
+    for assignment in chosen:
         for edition in assignment.editions:
             folder = edition_folder(edition)
             if folder in {Path(name).parts[0] for name in files} or folder in {"notebooks", "data", "utils"}:
@@ -78,13 +86,14 @@ def contents(site):
             files[notebook] = _notebook_bytes(edition.notebook, notebook, folder, assignment.support_files, site)
             for name in assignment.support_files:
                 files[f"{folder}/{name}"] = (edition.release_dir / name).read_bytes()
-    for notebook, needed in COLAB_NOTEBOOKS.items():
+    notebooks = COLAB_NOTEBOOKS if set(chosen) == set(everything) else {}
+    for notebook, needed in notebooks.items():
         files[notebook] = _notebook_bytes(COURSE_ROOT / notebook, notebook, "", needed, site)
         files.update({name: (COURSE_ROOT / name).read_bytes() for name in needed})
     files["data/PROVENANCE.md"] = (DATA_DIR / "PROVENANCE.md").read_bytes()
     files.update({name: (TEMPLATES / template).read_bytes() for name, template in STATIC_FILES.items()})
     files["requirements.txt"] = student_requirements().encode()
-    files["README.md"] = student_readme(site).encode()
+    files["README.md"] = student_readme(site, chosen, notebooks).encode()
     return files
 
 
@@ -112,41 +121,50 @@ def student_requirements(instructor_requirements=COURSE_ROOT / "requirements.txt
     return "\n".join(lines) + "\n"
 
 
-def student_readme(site):
-    """The student README: the template with the course's notebooks and the repository filled in."""
+def student_readme(site, chosen, notebooks):
+    """The student README: the template with the published notebooks and the repository filled in.
+
+    chosen    -- the Assignments published
+    notebooks -- the optional notebooks published (paths, as in COLAB_NOTEBOOKS)
+    """
     return string.Template((TEMPLATES / "README.md").read_text(encoding="utf-8")).substitute(
         title=TITLE, repository=site.repository, name=site.repository.split("/")[1],
-        notebook_table=_notebook_table(site))
+        notebook_table=_notebook_table(site, chosen, notebooks))
 
 
-def _notebook_table(site):
+def _notebook_table(site, chosen, notebooks):
     """The markdown table of the published notebooks: each edition of each assignment, then the optional ones."""
     rows = ["| notebook | language | open in JupyterLab | open on Colab |", "|---|---|---|---|"]
-    for assignment in assignments().values():
+    for assignment in chosen:
         for edition in assignment.editions:
             notebook = f"{edition_folder(edition)}/{edition.notebook.name}"
             rows.append(f"| {assignment.title_in(edition.language)} (graded) | "
                         f"{LANGUAGE_NAMES.get(edition.language, edition.language)} | `{notebook}` | "
                         f"{colab.badge_source(notebook, site)} |")
-    for notebook in COLAB_NOTEBOOKS:
+    for notebook in notebooks:
         title = nbformat.read(COURSE_ROOT / notebook, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
         rows.append(f"| {title} (optional) | English | `{notebook}` | {colab.badge_source(notebook, site)} |")
     return "\n".join(rows)
 
 
-def publish(directory, site):
+def publish(directory, site, chosen=None):
     """Write the student edition into directory (created if missing); returns its Changes.
 
     directory -- a folder outside the instructor's repository: a clone of the student repository,
                  or any folder to zip
     site      -- colab.Site of the student repository
+    chosen    -- the Assignments to publish (default: all), as for contents
     """
     directory = Path(directory).resolve()
     if directory == COURSE_ROOT or COURSE_ROOT in directory.parents or directory in COURSE_ROOT.parents:
         raise PublishError(f"{directory} is not outside the instructor's repository ({COURSE_ROOT}): the student "
                            "edition goes into a folder of its own, such as a clone of the student repository")
-    files = contents(site)
+    files = contents(site, chosen)
     changes = Changes()
+    for assignment in assignments().values():
+        holding = answers.files_holding_answers(files, assignment)
+        if holding:
+            changes.given_away[assignment.name] = holding
     for name, data in sorted(files.items()):
         target = directory / name
         for parent in [target, *target.parents]:
