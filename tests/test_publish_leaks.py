@@ -40,22 +40,21 @@ def published_list(chosen=None):
 @lru_cache(maxsize=None)
 def secret_lines():
     """{normalised line: (the assignment whose secret it is, whether it is an answer, where it comes
-    from)}: the answers of
-    every source notebook (solution and hidden-test lines it does not also give outside those
-    blocks), and the code lines of every cases.py but those its support files share with it (the
-    public tests build their examples with the same lines; hidden cases differ by their values,
-    which are checked apart)."""
+    from)}: the answers of every source notebook (solution and hidden-test lines it does not also
+    give outside those blocks), and the lines of every cases.py that hold a number (the hidden cases' seeds, sizes
+    and settings) but those the support files share with it (the public tests build their examples
+    with the same lines)."""
+    public = {normalised(line) for assignment in assignments().values() for name in assignment.support_files
+              if name.endswith(".py")
+              for line in (assignment.release_dir / name).read_text(encoding="utf-8").splitlines()}
     secrets = {}
     for assignment in assignments().values():
         secrets.update({line: (assignment, True, f"{assignment.source_notebook.name}, cell {cell}")
                         for line, cell in answers.answer_lines(assignment).items()})
-        cases = assignment.folder / "cases.py"
-        public = {normalised(line) for name in assignment.support_files if name.endswith(".py")
-                  for line in (assignment.release_dir / name).read_text(encoding="utf-8").splitlines()}
-        secrets.update({normalised(line): (assignment, False, f"{assignment.name}'s cases.py")
-                        for line in cases.read_text(encoding="utf-8").splitlines()
-                        if normalised(line) not in public and len(normalised(line)) >= answers.MIN_LINE
-                        and not line.lstrip().startswith(("import ", "from ", "def ", "return ", '"""', "#"))})
+        cases = (assignment.folder / "cases.py").read_text(encoding="utf-8").splitlines()
+        secrets.update({normalised(line): (assignment, False, f"{assignment.name}'s cases.py") for line in cases
+                        if re.search(r"\b\d", line) and normalised(line) not in public
+                        and len(normalised(line)) >= answers.MIN_LINE and not line.lstrip().startswith("#")})
     return secrets
 
 
@@ -117,7 +116,9 @@ def handed_out(name, assignment):
     notebook) of a later assignment of the series, or of the optional notebooks, which come after
     every assignment."""
     owner = _owner(name)
-    return not name.endswith(".ipynb") and (owner is None or owner.place > assignment.place)
+    if owner is None:
+        return any(name in needed for needed in COLAB_NOTEBOOKS.values())
+    return not name.endswith(".ipynb") and owner.place > assignment.place
 
 
 def leaks(folder, chosen=None):
@@ -193,7 +194,8 @@ def test_a_solution_line_is_found_even_reformatted(edition_copy):
     assignment = next(iter(assignments().values()))
     line, where = next((line, where) for line, (_, answer, where) in secret_lines().items()
                        if answer and not set("'\"") & set(line))
-    helper = edition_copy / assignment.editions[0].release_dir.name / "utils" / "text.py"
+    own = next(name for name in assignment.support_files if name.endswith(".py"))
+    helper = edition_copy / assignment.editions[0].release_dir.name / own  # its own helper code
     spaced = " ".join(line) + "  # spaced out"  # every character apart, and a comment
     helper.write_text(helper.read_text(encoding="utf-8") + f"\n    {spaced}\n", encoding="utf-8")
     found = leaks(edition_copy)
