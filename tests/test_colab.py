@@ -17,9 +17,10 @@ from autograder.authoring import colab, release
 from autograder.authoring.publish import edition_folder
 from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT, assignments
 from autograder.grading.notebooks import marker_number
+from autograder.grading.reference import solution_sources
 from tests.conftest import STUDENT_SITE
 from tests.notebook_runner import execute, text_of
-from tests.submissions import DINO, solutions
+from tests.submissions import DINO
 
 ASSIGNMENT, SUPPORT_FILES = DINO.name, DINO.support_files
 EN_FOLDER = edition_folder(DINO.editions[0])  # the English edition's folder in the student edition
@@ -52,18 +53,20 @@ def test_student_notebook_starts_with_title_purpose_badge_then_the_setup_cell(no
 
 def test_committed_sources_match_the_release_command():
     hint = "run `python -m autograder release`"
-    assert nbformat.read(DINO.source_notebook, as_version=4) == release.english_source(DINO), hint
+    for assignment in assignments().values():
+        assert nbformat.read(assignment.source_notebook, as_version=4) == release.english_source(assignment), hint
     for notebook, files in COLAB_NOTEBOOKS.items():
         nb = nbformat.read(COURSE_ROOT / notebook, as_version=4)
         assert nb == colab.add_colab_cells(nbformat.from_dict(nb), notebook, "", files), f"{notebook}: {hint}"
 
 
-def test_setup_cell_downloads_the_edition_folders_support_files_and_nothing_else(published):
-    for edition in DINO.editions:
+@pytest.mark.parametrize("assignment", assignments().values(), ids=lambda a: a.name)
+def test_setup_cell_downloads_the_edition_folders_support_files_and_nothing_else(assignment, published):
+    for edition in assignment.editions:
         folder = edition_folder(edition)
-        source = _setup_cell(nbformat.read(published / folder / f"{ASSIGNMENT}.ipynb", as_version=4)).source
+        source = _setup_cell(nbformat.read(published / folder / edition.notebook.name, as_version=4)).source
         listed = re.findall(r'^ {8}"([^"]+)",$', source, flags=re.MULTILINE)
-        assert listed == list(SUPPORT_FILES)
+        assert listed == list(assignment.support_files)
         assert all((published / folder / name).is_file() for name in listed)
         assert f'"{STUDENT_SITE.files_url()}"' in source and f'f"{{url}}/{folder}/{{name}}"' in source
 
@@ -162,10 +165,11 @@ def _alone_in(folder, nb, name):
     return folder
 
 
-def _published_notebook(published, notebook, solved=()):
-    """A notebook of the student edition, with the graded cells of the exercises in solved solved."""
+def published_notebook(published, notebook, solved=(), assignment=DINO):
+    """A notebook of the student edition, with the graded cells of the exercises in solved (of
+    assignment) solved by the reference solution."""
     nb = nbformat.read(published / notebook, as_version=4)
-    numbers = {DINO.exercises[name].number: solutions()[name] for name in solved}
+    numbers = {assignment.exercises[name].number: solution_sources(assignment)[name] for name in solved}
     for cell in nb.cells:
         if cell.cell_type == "code" and marker_number(cell.source) in numbers:
             cell.source = numbers[marker_number(cell.source)]
@@ -174,7 +178,7 @@ def _published_notebook(published, notebook, solved=()):
 
 def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(tmp_path, published,
                                                                                 colab_kernel_env):
-    nb = _published_notebook(published, f"{EN_FOLDER}/{ASSIGNMENT}.ipynb", solved=solutions())
+    nb = published_notebook(published, f"{EN_FOLDER}/{ASSIGNMENT}.ipynb", solved=DINO.exercises)
     folder = _alone_in(tmp_path / "content", nb, f"{ASSIGNMENT}.ipynb")
     nb = nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import utils\nprint(utils.__file__)"))
@@ -194,7 +198,7 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(
 
 def test_on_colab_the_chinese_edition_finds_its_files_too(tmp_path, published, colab_kernel_env):
     zh_folder = edition_folder(DINO.edition("zh-CN"))
-    nb = _published_notebook(published, f"{zh_folder}/{ASSIGNMENT}.ipynb")
+    nb = published_notebook(published, f"{zh_folder}/{ASSIGNMENT}.ipynb")
     folder = _alone_in(tmp_path / "content", nb, f"{ASSIGNMENT}.ipynb")
     done = execute(nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), folder, allow_errors=True,
                    env=dict(colab_kernel_env, NBGRADER_EXECUTION="autograde"))
