@@ -89,9 +89,10 @@ def main(argv=None):
     publish = commands.add_parser(
         "publish", help="write the student edition: the folder students get, pushed as a repository of its own",
         description="Write into DIR the student edition: the released notebooks of every assignment (every "
-                    "edition), the optional notebooks, the files they need, a student README, requirements.txt, "
-                    ".gitignore and JupyterLab settings; no solution, hidden case, test or grade. The Colab badges "
-                    "and setup cells point at REPOSITORY. Files of DIR that are not part of the edition are kept.")
+                    "edition), or of those named, the optional notebooks, the files they need, a student README, "
+                    "requirements.txt, .gitignore and JupyterLab settings; no solution, hidden case, test or grade. "
+                    "The Colab badges and setup cells point at OWNER/NAME. Files of DIR that are not part of the "
+                    "edition are kept.")
     publish.add_argument("dir", metavar="DIR", help="the folder to write, outside this repository (created if missing)")
     publish.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                          help="the assignments to publish (default: all of the course, and the optional notebooks)")

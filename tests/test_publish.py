@@ -71,7 +71,8 @@ def test_the_command_says_what_changed(edition_copy, capsys):
 
 def test_the_command_refuses_a_repository_that_cannot_be_githubs(tmp_path, capsys):
     assert main(["publish", str(tmp_path / "edition"), "--repository", "YOUR_ACCOUNT/course"]) == 1
-    assert "error: --repository 'YOUR_ACCOUNT/course' is not a GitHub repository like OWNER/NAME" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "error: --repository 'YOUR_ACCOUNT/course' is not a GitHub repository like OWNER/NAME" in said
     assert not (tmp_path / "edition").exists()
 
 
@@ -139,7 +140,8 @@ def _git(folder, *args):
 def test_the_student_gitignore_keeps_environments_caches_and_gradebooks_out(edition_copy):
     _git(edition_copy, "init", "-q")
     for made in [".venv/bin/python", "dinosaur_island/.ipynb_checkpoints/dinosaur_island-checkpoint.ipynb",
-                 "dinosaur_island/utils/__pycache__/rnn.cpython-311.pyc", "gradebook.db", "dinosaur_island/.nbgrader.log",
+                 "dinosaur_island/utils/__pycache__/rnn.cpython-311.pyc", "gradebook.db",
+                 "dinosaur_island/.nbgrader.log",
                  "lab_settings/build/lib/x", "lab_settings/course_student_lab_settings.egg-info/PKG-INFO"]:
         (edition_copy / made).parent.mkdir(parents=True, exist_ok=True)
         (edition_copy / made).write_text("")
@@ -166,3 +168,9 @@ def test_the_instructors_gitignore_keeps_student_work_and_grades_out():
     done = subprocess.run(["git", "-C", str(COURSE_ROOT), "check-ignore", "--no-index", *course],
                           capture_output=True, text=True)
     assert done.returncode == 1 and done.stdout == "", "the course itself is not ignored"
+
+
+def test_the_command_names_an_assignment_the_course_does_not_have(tmp_path, capsys):
+    assert main(["publish", str(tmp_path / "edition"), "no_such_assignment", "--repository", "a/b"]) == 1
+    assert "error: no assignment 'no_such_assignment'; the course has: " in capsys.readouterr().err
+    assert not (tmp_path / "edition").exists()

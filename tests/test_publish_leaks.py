@@ -140,8 +140,9 @@ def leaks(folder, chosen=None):
                 found.append(f"{name}: {line.strip()!r} is printed by {printed[line.strip()]}")
             for match in number.finditer(line):
                 digits = len(re.sub(r"[^0-9]", "", match.group().split("e")[0].split("E")[0]).lstrip("0"))
-                if digits >= MIN_DIGITS and f"{float(match.group()):.{digits}g}" in numbers:
-                    found.append(f"{name}: {match.group()} is a value of {numbers[f'{float(match.group()):.{digits}g}']}")
+                rounded = f"{float(match.group()):.{digits}g}"
+                if digits >= MIN_DIGITS and rounded in numbers:
+                    found.append(f"{name}: {match.group()} is a value of {numbers[rounded]}")
     return found
 
 
