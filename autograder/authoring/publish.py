@@ -77,7 +77,7 @@ def contents(site, chosen=None):
     for assignment in chosen:
         for edition in assignment.editions:
             folder = edition_folder(edition)
-            if folder in {Path(name).parts[0] for name in files} or folder in {"notebooks", "data", "utils"}:
+            if folder in {Path(name).parts[0] for name in files} or folder in {"notebooks", "data", "utils", "lab_settings"}:
                 raise PublishError(f"{assignment.folder / 'assignment.toml'}: the release folder of the "
                                    f"{edition.language} edition, {folder!r}, is taken in the student edition")
             if not edition.notebook.is_file():
