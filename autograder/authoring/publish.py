@@ -40,6 +40,8 @@ STATIC_FILES = {
 # JupyterLab, and nbgrader for its Validate button.
 STUDENT_PACKAGES = ("numpy", "matplotlib", "tqdm", "jupyterlab", "ipykernel", "nbgrader")
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文 (Simplified Chinese)"}
+# Folders at the top of the student edition that are not an edition's: no release folder may be called so
+TOP_FOLDERS = {"notebooks", "data", "utils", "lab_settings"}
 # Folders of DIR that are nobody's content: git's, and what working in DIR leaves behind
 NOT_CONTENT = {".git", ".venv", "__pycache__", ".ipynb_checkpoints", "build"}
 
@@ -77,7 +79,7 @@ def contents(site, chosen=None):
     for assignment in chosen:
         for edition in assignment.editions:
             folder = edition_folder(edition)
-            if folder in {Path(name).parts[0] for name in files} or folder in {"notebooks", "data", "utils", "lab_settings"}:
+            if folder in {Path(name).parts[0] for name in files} | TOP_FOLDERS:
                 raise PublishError(f"{assignment.folder / 'assignment.toml'}: the release folder of the "
                                    f"{edition.language} edition, {folder!r}, is taken in the student edition")
             if not edition.notebook.is_file():
