@@ -99,7 +99,7 @@ def test_a_notebook_without_a_title_cell_is_refused():
         colab.add_colab_cells(nb, "notebooks/untitled.ipynb", "", [])
 
 
-@pytest.mark.parametrize("repository", [colab.UNPUBLISHED.repository, "owner", "a/b/c", "-a/b", "a--b/c", "a/b c"])
+@pytest.mark.parametrize("repository", [colab.UNPUBLISHED.repository, "owner", "a/b/c", "-a/b", "a--b/c", "a/b c", "a/.."])
 def test_what_cannot_be_a_github_repository_is_refused(repository):
     with pytest.raises(ValueError, match=re.escape(f"--repository {repository!r} is not a GitHub repository")):
         colab.student_site(repository, "main")

@@ -25,7 +25,8 @@ URL_VARIABLE = "COURSE_FILES_URL"  # overrides where the setup cell downloads fr
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 # GitHub account names: letters, digits and single inner hyphens; repository names: letters, digits, . _ -
-GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9])*/[\w.-]+")
+# but not . or .. alone
+GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9])*/(?!\.\.?$)[\w.-]+")
 # A branch name without the characters git refuses (a simplification of git check-ref-format).
 BRANCH_NAME = re.compile(r"(?![-/]|.*(?:\.\.|//|@\{|/$|\.lock$|\.$))[^\x00-\x20~^:?*\[\\]+")
 
