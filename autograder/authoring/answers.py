@@ -20,6 +20,7 @@ BLOCKS = {"### BEGIN SOLUTION": "### END SOLUTION", "### BEGIN HIDDEN TESTS": "#
 MIN_LINE = 8  # characters of a normalised line below which it is too common to mean anything ("returnx")
 
 
+@lru_cache(maxsize=None)  # the editions of an assignment repeat the same files: each line is read once
 def normalised(line):
     """line without its comment and without any whitespace between tokens; for a line that
     tokenize cannot read alone (a piece of a string), line without any whitespace."""
