@@ -86,6 +86,19 @@ def main(argv=None):
     upload.add_argument("--out", required=True, metavar="OUT", help="the CSV to write, to import into the LMS")
     upload.add_argument("--column", help="Canvas: the header of the assignment's column, when its title does not "
                                          "find it")
+    publish = commands.add_parser(
+        "publish", help="write the student edition: the folder students get, pushed as a repository of its own",
+        description="Write into DIR the student edition: the released notebooks of every assignment (every "
+                    "edition), or of those named, the optional notebooks, the files they need, a student README, "
+                    "requirements.txt, .gitignore and JupyterLab settings; no solution, hidden case, test or grade. "
+                    "The Colab badges and setup cells point at OWNER/NAME. Files of DIR that are not part of the "
+                    "edition are kept.")
+    publish.add_argument("dir", metavar="DIR", help="the folder to write, outside this repository (created if missing)")
+    publish.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="the assignments to publish (default: all of the course, and the optional notebooks)")
+    publish.add_argument("--repository", required=True, metavar="OWNER/NAME",
+                         help="the GitHub repository students open the edition from")
+    publish.add_argument("--branch", default="main", metavar="B", help="its branch (default: main)")
     args = parser.parse_args(argv)
 
     from .course import CourseError
@@ -97,6 +110,8 @@ def main(argv=None):
             return _gradescope_command(args)
         if args.command == "lms-import":
             return _lms_import_command(args)
+        if args.command == "publish":
+            return _publish_command(args)
         return _grade_command(args)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -105,19 +120,41 @@ def main(argv=None):
 
 def _release_command(args):
     from . import course
-    from .authoring import colab, release
+    from .authoring import release
 
     chosen = [course.assignment(name) for name in args.assignments] or list(course.assignments().values())
     for assignment in chosen:
         for problem in release.prepare_sources(assignment):
             print(f"warning: {assignment.name}: {problem}", file=sys.stderr)
     release.prepare_colab_notebooks()
-    if not colab.repository_is_set():
-        print(f"note: REPOSITORY in autograder/course.py is {course.REPOSITORY!r}, not a GitHub repository yet: "
-              "the Open in Colab badges and the Colab setup cell work once it names yours", file=sys.stderr)
     for assignment in chosen:
         folders = release.generate(assignment, args.root)
         print(f"{assignment.name}: released to " + ", ".join(str(folder) for folder in folders))
+    return 0
+
+
+def _publish_command(args):
+    from . import course
+    from .authoring import colab, publish
+
+    try:
+        site = colab.student_site(args.repository, args.branch)
+        chosen = [course.assignment(name) for name in args.assignments] or None
+        changes = publish.publish(args.dir, site, chosen)
+    except (ValueError, OSError) as error:  # PublishError is a ValueError
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for kind in ("added", "updated"):
+        for name in getattr(changes, kind):
+            print(f"{kind}: {name}")
+    for name in changes.others:
+        print(f"kept: {name} (not part of the student edition)")
+    for name, files in changes.given_away.items():
+        print(f"warning: the student edition holds answers of {name}, in {', '.join(files)} (helper code of a later "
+              f"assignment): publish it only after {name} is due, and {name} alone before that", file=sys.stderr)
+    print(f"{args.dir}: the student edition for {site.repository} ({site.branch}): {len(changes.added)} files "
+          f"added, {len(changes.updated)} updated, {len(changes.unchanged)} unchanged, {len(changes.others)} others "
+          "kept. Review it, then commit and push it from there.")
     return 0
 
 

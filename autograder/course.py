@@ -16,21 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-# Where the course is published: the GitHub repository ("owner/name") and branch that the "Open in
-# Colab" badges open and that the notebooks' Colab setup cell downloads helper code and data from.
-# Set them to your repository (or your fork) and run `python -m autograder release`. The default
-# owner is on purpose not a possible GitHub account name (no underscores there), so an unset copy
-# fails with a clear download error instead of fetching somebody else's files.
-REPOSITORY = "YOUR_ACCOUNT/dinosaur-island"
-BRANCH = "main"
-
+TITLE = "Dinosaur Island: character-level language models in numpy"  # the course's, as its READMEs begin
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS_DIR = Path(__file__).resolve().parent / "assignments"
 DATA_DIR = COURSE_ROOT / "data"
 
 # Notebooks that students open straight from the repository rather than from an nbgrader release
 # (the optional ones in notebooks/), each with the files, relative to the repository root, that
-# its Colab setup cell downloads. `python -m autograder release` gives each its badge and setup cell.
+# it needs: its Colab setup cell downloads them, and `python -m autograder publish` publishes them
+# beside it. `python -m autograder release` gives each its badge and setup cell.
 COLAB_NOTEBOOKS = {
     "notebooks/shakespeare_lstm.ipynb": (
         "utils/__init__.py",

@@ -4,8 +4,12 @@ import shutil
 
 import pytest
 
-from autograder.authoring import release
+from autograder.authoring import colab, publish, release
 from autograder.course import assignments
+
+# The student repository the tests publish for: a branch other than main, so that a badge or a
+# download that ignores --branch is caught.
+STUDENT_SITE = colab.student_site("a-university/dinosaur-island-students", "fall-2026")
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +28,12 @@ def course_copy(released_course, tmp_path_factory):
     root = tmp_path_factory.mktemp("course") / "course"
     shutil.copytree(released_course, root, symlinks=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """A folder holding the student edition, published for STUDENT_SITE once per test session.
+    Tests read it; a test that changes the edition works on a copy of its own."""
+    folder = tmp_path_factory.mktemp("student-edition") / "edition"
+    publish.publish(folder, STUDENT_SITE)
+    return folder

@@ -2,9 +2,9 @@
 
 `python -m autograder release [ASSIGNMENT ...]` first refreshes the generated parts of each
 source notebook (prepare_sources): the points of its test cells, from assignment.toml; its Colab
-badge and setup cell, rendered from REPOSITORY and BRANCH in course.py; and the Colab cells of
-the notebooks in COLAB_NOTEBOOKS. Then generate() writes each edition's release: the source's own
-edition by `nbgrader generate_assignment` on the course, which also records the assignment in its
+badge and setup cell, pointing at colab.UNPUBLISHED until `python -m autograder publish` renders
+them for the student repository; and the Colab cells of the notebooks in COLAB_NOTEBOOKS. Then
+generate() writes each edition's release: the source's own edition by `nbgrader generate_assignment` on the course, which also records the assignment in its
 gradebook; every other edition by the same command on a scratch course holding the translated
 notebook, so that nbgrader's gradebook knows one assignment, whatever edition a student hands in.
 nbgrader strips the solutions and hidden tests, embeds the figures (EmbedFigures) and copies the
