@@ -125,15 +125,20 @@ def namespace_command(release, python_path):
     release     -- the release folder whose utils/ and data/ are mounted (read-only, same path)
     python_path -- the sys.path entries the fork server gets
     """
+    binds = [(str(place), str(place)) for place in _python_places() if not place.is_relative_to("/usr")]
+    binds += [(str(Path(release, name)), str(Path(release, name))) for name in ("utils", "data")
+              if Path(release, name).is_dir()]
+    binds.append((str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}"))
     command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts()]
-    for place in _python_places():
-        if not place.is_relative_to("/usr"):
-            command += ["--ro-bind", str(place), str(place)]
-    for name in ("utils", "data"):
-        if Path(release, name).is_dir():
-            command += ["--ro-bind", str(Path(release, name)), str(Path(release, name))]
-    command += ["--ro-bind", str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}",
-                "--proc", "/proc", "--dev", "/dev",
+    made = set()
+    for source, target in binds:
+        # bwrap would make the missing folders above a mount private (0700) to the children's uid
+        for folder in reversed(Path(target).parents[:-1]):
+            if str(folder) not in made and not folder.is_relative_to("/usr"):
+                command += ["--perms", "0755", "--dir", str(folder)]
+                made.add(str(folder))
+        command += ["--ro-bind", source, target]
+    command += ["--proc", "/proc", "--dev", "/dev",
                 "--size", str(SCRATCH_MB * 2**20), "--perms", "0755", "--tmpfs", "/tmp",
                 "--size", str(2**20), "--perms", "0755", "--tmpfs", "/dev/shm",
                 "--chdir", "/tmp", "--clearenv"]
