@@ -79,8 +79,8 @@ def describe(mode):
     """What a mode isolates, in a sentence for the instructor."""
     return {
         "namespaces": "namespaces (bwrap): no course files, no network, a private /tmp, a uid of its own as root",
-        "uid": "WEAKER isolation, no namespaces: a uid of its own that can read what any user can read",
-        "process": "WEAKEST isolation, no namespaces and not root: the grader's own user, an audit hook only",
+        "uid": "WEAKER isolation without namespaces: a uid of its own that can read what any user can read",
+        "process": "the WEAKEST isolation, without namespaces and not as root: the grader's user, an audit hook",
     }[mode]
 
 
@@ -89,7 +89,7 @@ def choose_isolation(allow_weaker):
     mode, why = strongest_isolation()
     if mode != "namespaces" and not allow_weaker:
         raise SandboxError(f"student code cannot be isolated in namespaces: {why}. Install Debian's bubblewrap "
-                           f"(apt-get install bubblewrap), or pass --allow-weaker-isolation to grade with "
+                           f"(apt-get install bubblewrap), or pass --allow-weaker-isolation to grade in "
                            f"{describe(mode)}")
     return mode
 
@@ -129,7 +129,9 @@ def namespace_command(release, python_path):
     binds += [(str(Path(release, name)), str(Path(release, name))) for name in ("utils", "data")
               if Path(release, name).is_dir()]
     binds.append((str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}"))
-    command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts()]
+    # the private /tmp first: a bind below /tmp (a venv, a release there) then shows through it
+    command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts(),
+               "--size", str(SCRATCH_MB * 2**20), "--perms", "0755", "--tmpfs", "/tmp"]
     made = set()
     for source, target in binds:
         # bwrap would make the missing folders above a mount private (0700) to the children's uid
@@ -139,7 +141,6 @@ def namespace_command(release, python_path):
                 made.add(str(folder))
         command += ["--ro-bind", source, target]
     command += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(SCRATCH_MB * 2**20), "--perms", "0755", "--tmpfs", "/tmp",
                 "--size", str(2**20), "--perms", "0755", "--tmpfs", "/dev/shm",
                 "--chdir", "/tmp", "--clearenv"]
     if os.geteuid() == 0:
