@@ -87,6 +87,9 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if out == submissions or out.is_relative_to(submissions):
         raise intake.Unreadable(f"{out}: the output folder must not be inside the submissions")
+    grades = out / report.GRADES
+    if grades.is_symlink() or (grades.exists() and not grades.is_file()):
+        raise intake.Unreadable(f"{grades} is a link or a folder, not the grader's file: move it away first")
     if gradebook:
         report.check_gradebook(gradebook, assignment)  # a wrong path fails now, not after the grading
     mode = choose_isolation(allow_weaker)
@@ -239,7 +242,11 @@ def _finish(result, out, bar):
         else:  # no cell: locate() said why, in its one note
             result.exercises[name] = ExerciseResult(name, problem=result.submission.found[name].notes[0])
     result.exercises = {name: result.exercises[name] for name in result.assignment.exercises}
-    report.write_student(out, result)
+    try:
+        report.write_student(out, result)
+    except OSError as error:  # OUT/<student> is a link or a file: this student's files only are missing
+        result.submission.notes.append(say("results_not_written", folder=result.student,
+                                           error=error.strerror or type(error).__name__))
     bar.update()
 
 
