@@ -83,11 +83,17 @@ def timed(run):
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), result
 
 
-def grade_with_grader(submissions, out):
-    """{student: {exercise: points}} from `python -m autograder grade`, run in a fresh process."""
+def grade_with_grader(submissions, out, weaker=False):
+    """{student: {exercise: points}} from `python -m autograder grade`, run in a fresh process.
+
+    weaker -- grade without namespaces (bwrap hidden from PATH, --allow-weaker-isolation): what
+              the namespaces themselves cost shows against the default
+    """
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable)) if weaker else None
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
+                           *(["--allow-weaker-isolation"] if weaker else [])],
+                          cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         sys.exit(f"the grader failed:\n{done.stderr}")
     with open(out / "grades.csv", newline="") as f:
@@ -136,6 +142,13 @@ def main():
         overhead = [(m - s) / (args.count - 10) for m, s in zip(many[:2], some[:2])]
         print(f"  grader overhead per submission (stubs, whose cases fail at once): {overhead[0] * 1000:.0f} ms "
               f"({overhead[1] * 1000:.0f} ms CPU); per run: {some[0] - 10 * overhead[0]:.1f} s")
+        if os.geteuid() == 0:  # without namespaces, root still runs children under a uid of their own
+            weaker = [timed(lambda: grade_with_grader(folder, scratch / "out", weaker=True)) for folder in (stubs, few)]
+            per = [(m - s) / (args.count - 10) for m, s in zip(weaker[0][:2], weaker[1][:2])]
+            print(f"  the same without namespaces (children under their own uid): {per[0] * 1000:.0f} ms "
+                  f"({per[1] * 1000:.0f} ms CPU) per submission; per run: {weaker[1][0] - 10 * per[0]:.1f} s; "
+                  f"the namespaces cost {(overhead[0] - per[0]) * 1000:.0f} ms per submission, "
+                  f"{(some[0] - 10 * overhead[0]) - (weaker[1][0] - 10 * per[0]):.1f} s per run")
         if args.skip_nbgrader:
             wall, cpu, _ = runs[0]
             print(f"  python -m autograder grade: {wall:6.1f} s ({cpu:.1f} s CPU)")

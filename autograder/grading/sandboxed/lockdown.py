@@ -17,7 +17,7 @@ import struct
 import sys
 
 MAX_FILE = 64 * 2**20  # bytes a child may write into one file
-MAX_PROCESSES = 64  # processes and threads the child's uid may have at once
+MAX_PROCESSES = 16  # processes and threads the child's uid may have at once: with RLIMIT_AS, a bound on its memory
 MAX_FILES = 256  # descriptors a child may hold open
 
 # Events refused to graded code. Each names something a graded numpy function never needs and a
