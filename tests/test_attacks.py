@@ -8,8 +8,10 @@ connection. Runs as root, as CI does; where namespaces are missing, the grader m
 unless asked, and then run children under a uid of their own.
 """
 
+import dataclasses
 import html
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -19,10 +21,12 @@ import pytest
 
 from autograder.course import COURSE_ROOT
 from autograder.grading import grader, intake, sandbox
+from autograder.grading.notebooks import read_cells, setup_sources
+from autograder.grading.sandboxed.protocol import Job, ServerConfig, dumps
 from autograder.grading.scoring import expected
 from tests import attacks
 from tests.corpus import notebook, scores, solved
-from tests.submissions import DINO, FULL, edited, submission
+from tests.submissions import DINO, FULL, edited, solutions, submission
 
 TIMEOUT = 5  # seconds per exercise: the attack that stops itself costs this much
 SITE = Path(__import__("numpy").__file__).parents[1]
@@ -195,6 +199,26 @@ def test_links_and_fifos_in_submissions_are_not_read(tmp_path):
     found = intake.discover(root, tmp_path / "scratch", DINO)
     assert {s.student: s.path for s in found.submissions} == {"fifo": None, "linked": None}
     assert "folder_link" in found.ignored
+
+
+def test_a_dead_fork_server_costs_no_job_it_did_not_have(tmp_path):
+    exercise = DINO.exercises["clip"]
+    config = ServerConfig(release=str(DINO.release_dir), setup=setup_sources(read_cells(DINO.editions[0].notebook)[0]),
+                          memory=512, protected=[], uid=None, namespaces=False)
+    job = Job(exercise="clip", marker=exercise.marker, source=solutions()["clip"], deps={}, watch=list(exercise.watch),
+              timeout=TIMEOUT)
+    arguments = dumps([case.build() for case in DINO.cases["clip"]])
+    server = sandbox.Sandbox(config, "namespaces", index=5)
+    try:
+        assert server.run(job, arguments)[0].how == "exited"
+        os.killpg(server.process.pid, signal.SIGKILL)  # between two jobs: the next one is not lost
+        server.process.wait()
+        assert server.run(job, arguments)[0].how == "exited"
+        server.config = dataclasses.replace(server.config, release=str(tmp_path / "gone"))
+        os.killpg(server.process.pid, signal.SIGKILL)  # and it cannot start again: its jobs are lost, no more
+        assert [server.run(job, arguments)[0].how for _ in range(2)] == ["lost", "lost"]
+    finally:
+        server.close()
 
 
 @pytest.fixture

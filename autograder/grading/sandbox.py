@@ -194,9 +194,11 @@ class Sandbox:
             env = _environment(tmp=self.scratch)
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                         cwd=cwd, env=env, start_new_session=True)
-        write_frame(self.process.stdin, encode(self.config))
-        self.process.stdin.flush()
-        ready = self._reply(time.monotonic() + SETUP_TIMEOUT)
+        try:
+            write_frame(self.process.stdin, encode(self.config))
+            ready = self._reply(time.monotonic() + SETUP_TIMEOUT)
+        except OSError:  # it ended at once: its log says why
+            ready = None
         if ready != b"ready":
             self.log.seek(0)
             detail = ready.decode(errors="replace") if ready else self.log.read().decode(errors="replace")[-2000:]
@@ -204,12 +206,21 @@ class Sandbox:
             raise SandboxError(f"the grading process did not start: {detail}")
 
     def run(self, job, arguments):
-        """(Ending, output) of one job; the Ending says "lost" when the fork server died, or
-        missed its deadline (then it is restarted: the jobs after this one are not affected).
+        """(Ending, output) of one job; the Ending says "lost" when the fork server died or
+        missed its deadline while it ran this job. A fork server found dead before a job is
+        started again; one that cannot start loses only the jobs given to it meanwhile.
 
         job       -- the Job
         arguments -- dumps([the keyword arguments of each case])
         """
+        lost = Ending("lost", None, 0.0), b""
+        if self.process is None or self.process.poll() is not None:
+            self.close()
+            try:
+                self.start()
+            except (SandboxError, OSError):
+                self.close(wait=False)
+                return lost
         output = bytearray()
         try:
             self.process.stdin.write(frames(repr(float(job.timeout)).encode(), encode(job), arguments))
@@ -226,9 +237,8 @@ class Sandbox:
                 else:
                     raise ValueError("the fork server sent a message of no known kind")
         except (OSError, ValueError, EOFError):
-            self.close()
-            self.start()
-            return Ending("lost", None, 0.0), b""
+            self.close(wait=False)  # started again before its next job
+            return lost
 
     def _reply(self, deadline):
         """The next message from the fork server, or None if it ended or missed the deadline."""
@@ -248,13 +258,17 @@ class Sandbox:
             got += len(chunk)
         return b"".join(chunks)
 
-    def close(self):
-        """Stop the fork server and anything left in its session (its namespaces die with it)."""
+    def close(self, wait=True):
+        """Stop the fork server and anything left in its session (its namespaces die with it).
+
+        wait -- let it finish first (GRACE seconds at most); False for one that failed
+        """
         if self.process is None:
             return
         try:
             self.process.stdin.close()
-            self.process.wait(timeout=GRACE)
+            if wait:
+                self.process.wait(timeout=GRACE)
         except (OSError, subprocess.TimeoutExpired):
             pass
         for kill in (os.killpg, os.kill):
