@@ -240,7 +240,7 @@ def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namesp
              "reads_source": solved("sample", "optimize", clip=attacks.attack(attacks.STEAL_FROM_SOURCE)),
              "leaves_daemons": solved("sample", "optimize", clip=attacks.attack(
                  f"for _ in range(5):\n    note('daemon', lambda: spawn('', True, False, {attacks.SHELL_DAEMON!r}))\n"
-                 "note('uid', os.getuid)\n"))}
+                 "note('uid', os.getuid)\nnote('tmp', lambda: open('/tmp/planted_by_uid', 'w').write('x'))\n"))}
     for name, nb in cells.items():
         (root / name / DINO.name).mkdir(parents=True)
         notebook(nb)(root / name / DINO.name)
@@ -249,7 +249,7 @@ def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namesp
     assert {r.student: r.total for r in batch.results} == {"aaa_victim": sum(FULL.values()),
                                                            "reads_source": 6, "leaves_daemons": 6}
     text = html.unescape((out / "leaves_daemons" / "feedback.html").read_text(encoding="utf-8"))
-    assert f"uid={sandbox.STUDENT_UID}" in text and "daemon=" in text
+    assert f"uid={sandbox.STUDENT_UID}" in text and "daemon=" in text and "tmp=1" in text
     assert "source:PermissionError" in html.unescape((out / "reads_source" / "feedback.html").read_text())
     assert left_processes() == []
-    assert not any(Path("/tmp").glob("planted_by_daemon"))
+    assert not any(Path("/tmp").glob("planted_by_*"))  # the shared /tmp: removed after the job

@@ -33,6 +33,7 @@ from .protocol import (HEADER_SIZE, CaseOutcome, Ending, Job, Note, Problem, Ser
 
 MAX_OUTPUT = 64 * 2**20  # bytes a child may write before it is stopped
 CHUNK = 1 << 16  # bytes of a child's output relayed at a time
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write, without namespaces
 JOBS_DIR = "jobs"  # under the fork server's scratch: one folder per job, owned by the child's uid
 OUTPUT, ENDING = b"o", b"e"  # the first byte of each message the fork server sends per job
 # What graded code commonly imports, imported before the children drop to their uid: without
@@ -242,7 +243,29 @@ def _sweep(config):
             _kill_uid(config.uid)
         _reap()
         if not _alive(config):
-            return
+            break
+    if not config.namespaces and config.uid is not None:
+        _remove_owned(config.uid)
+
+
+def _remove_owned(uid):
+    """Remove what uid left in the machine's shared, world-writable folders, where a later child
+    of the same uid would find it (in namespaces, those folders are private to the job)."""
+    for folder in SHARED_FOLDERS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _kill_uid(uid):
