@@ -117,7 +117,8 @@ for path in ({course + "/autograder/report.py"!r}, {site + "/planted.pth"!r}, {u
 note("symlink", lambda: os.symlink({str(SOURCE)!r}, {course + "/submitted/link.ipynb"!r}))
 note("mkdir", lambda: os.mkdir({course + "/autograder/grading/x"!r}))
 '''),
-        "leaves_daemons": attack(f"for _ in range(20):\n    note('daemon', lambda: spawn({daemon(port)!r}, True, False))\n"),
+        "leaves_daemons": attack(f"for _ in range(20):\n"
+                                 f"    note('daemon', lambda: spawn({daemon(port)!r}, True, False))\n"),
         "opens_the_gradebook": attack(f'''
 import sqlite3
 note("gradebook", lambda: sqlite3.connect({course + "/gradebook.db"!r}).execute("select 1").fetchall())
@@ -130,7 +131,8 @@ note("kill_all", lambda: spawn("import os, signal; os.kill(-1, signal.SIGKILL)")
         "stops_itself": attack('''
 import signal
 note("stop_parent", lambda: signal.pidfd_send_signal(os.pidfd_open(os.getppid()), signal.SIGSTOP))
-''').replace('    raise RuntimeError("report: "', '    signal.raise_signal(signal.SIGSTOP)\n    raise RuntimeError("report: "'),
+''').replace('    raise RuntimeError("report: "',
+                  '    signal.raise_signal(signal.SIGSTOP)\n    raise RuntimeError("report: "'),
         "fills_tmp": attack('''
 def fill(folder):
     written = 0

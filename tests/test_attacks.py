@@ -22,6 +22,7 @@ import pytest
 from autograder.course import COURSE_ROOT
 from autograder.grading import grader, intake, sandbox
 from autograder.grading.notebooks import read_cells, setup_sources
+from autograder.grading.sandboxed import lockdown
 from autograder.grading.sandboxed.protocol import Job, ServerConfig, dumps
 from autograder.grading.scoring import expected
 from tests import attacks
@@ -61,7 +62,8 @@ def student_files(root, port):
     entries = {"aaa_victim": notebook(solved(*FULL, clip=victim)),
                "steals_reference": notebook(solved("clip", "sample", optimize=attacks.STEALING_OPTIMIZE)),
                "public_output_hard_coded": notebook(submission(solved=("sample", "optimize"), replace={
-                   "clip": attacks.cell_code("clip", "def clip(gradients, maxValue):\n    return " + public_clip_written_out())}))}
+                   "clip": attacks.cell_code("clip", "def clip(gradients, maxValue):\n    return "
+                                             + public_clip_written_out())}))}
     entries.update({name: notebook(solved("sample", "optimize", clip=cell))
                     for name, cell in attacks.attacks(port).items()})
     for name, write in entries.items():
@@ -219,6 +221,47 @@ def test_a_dead_fork_server_costs_no_job_it_did_not_have(tmp_path):
         assert [server.run(job, arguments)[0].how for _ in range(2)] == ["lost", "lost"]
     finally:
         server.close()
+
+
+@pytest.mark.skipif(not lockdown.seccomp_supported(), reason="the seccomp filter is written for x86_64")
+def test_the_seccomp_filter_refuses_what_namespaces_leave_open():
+    """In a forked process: the filter refuses sockets but AF_UNIX, ptrace, unshare, SysV IPC
+    and clone3, and lets threads, fork and AF_UNIX through."""
+    import ctypes
+    import threading
+
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        seen = []
+        try:
+            lockdown.install_seccomp(libc.prctl)
+            for name, call in [("inet", lambda: socket.socket(socket.AF_INET)),
+                               ("unix", lambda: socket.socket(socket.AF_UNIX)),
+                               ("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
+                               ("thread", lambda: threading.Thread(target=int).start())]:
+                try:
+                    call()
+                    seen.append(f"{name}=ok")
+                except OSError as error:
+                    seen.append(f"{name}={error.errno}")
+            for name, number, args in [("unshare", 272, (0x10000000,)), ("ptrace", 101, (16, os.getppid(), 0, 0)),
+                                       ("shmget", 29, (0, 4096, 0o1000)), ("clone3", 435, (0, 0))]:
+                result = libc.syscall(number, *args)
+                seen.append(f"{name}={ctypes.get_errno() if result == -1 else 'ok'}")
+            child = os.fork()
+            if child == 0:
+                os._exit(0)
+            seen.append(f"fork={os.waitpid(child, 0)[1]}")
+        finally:
+            os.write(writable, " ".join(seen).encode())
+            os._exit(0)
+    os.close(writable)
+    seen = os.read(readable, 4096).decode().split()
+    os.waitpid(pid, 0)
+    assert seen == ["inet=97", "unix=ok", "netlink=97", "thread=ok", "unshare=1", "ptrace=1", "shmget=1",
+                    "clone3=38", "fork=0"]
 
 
 @pytest.fixture

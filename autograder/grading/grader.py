@@ -19,8 +19,8 @@ from ..course import COURSE_ROOT
 from .checks import CaseResult
 from .messages import from_plain, say
 from .notebooks import read_cells, setup_sources
-from .sandboxed.protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode, dumps,
-                       split_frames)
+from .sandboxed.protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode,
+                                 dumps, split_frames)
 from .reference import solution_sources
 from .sandbox import Sandbox, choose_isolation
 from .scoring import check_case, expected, score
