@@ -19,6 +19,7 @@ unless the instructor asks for it (allow_weaker).
 """
 
 import dataclasses
+import functools
 import os
 import select
 import shutil
@@ -130,24 +131,34 @@ def namespace_command(release, python_path):
               if Path(release, name).is_dir()]
     binds.append((str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}"))
     # the private /tmp first: a bind below /tmp (a venv, a release there) then shows through it
-    command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts(),
-               "--size", str(SCRATCH_MB * 2**20), "--perms", "0755", "--tmpfs", "/tmp"]
+    command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts(), *_sized(SCRATCH_MB), "--tmpfs", "/tmp"]
     made = set()
     for source, target in binds:
         # bwrap would make the missing folders above a mount private (0700) to the children's uid
         for folder in reversed(Path(target).parents[:-1]):
             if str(folder) not in made and not folder.is_relative_to("/usr"):
-                command += ["--perms", "0755", "--dir", str(folder)]
+                command += ["--dir", str(folder)]  # 0755, as each tmpfs here
                 made.add(str(folder))
         command += ["--ro-bind", source, target]
     command += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(2**20), "--perms", "0755", "--tmpfs", "/dev/shm",
+                *_sized(1), "--tmpfs", "/dev/shm",
                 "--chdir", "/tmp", "--clearenv"]
     if os.geteuid() == 0:
         command += ["--cap-drop", "ALL", *[arg for cap in ROOT_CAPABILITIES for arg in ("--cap-add", cap)]]
     for name, value in _environment(tmp="/tmp").items():
         command += ["--setenv", name, value]
     return command + [*_python_command(python_path), "/tmp"]
+
+
+def _sized(megabytes):
+    """bwrap's option that caps the next tmpfs, where this bwrap has it (0.7 and later); older
+    ones (Ubuntu 22.04's 0.6) leave the kernel's default: half the memory."""
+    return ["--size", str(megabytes * 2**20)] if _has_size_option(bwrap()) else []
+
+
+@functools.lru_cache(maxsize=None)
+def _has_size_option(path):
+    return "--size" in subprocess.run([path, "--help"], capture_output=True, text=True).stdout
 
 
 def _environment(tmp):
