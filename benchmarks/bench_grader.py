@@ -143,7 +143,8 @@ def main():
         print(f"  grader overhead per submission (stubs, whose cases fail at once): {overhead[0] * 1000:.0f} ms "
               f"({overhead[1] * 1000:.0f} ms CPU); per run: {some[0] - 10 * overhead[0]:.1f} s")
         if os.geteuid() == 0:  # without namespaces, root still runs children under a uid of their own
-            weaker = [timed(lambda: grade_with_grader(folder, scratch / "out", weaker=True)) for folder in (stubs, few)]
+            weaker = [timed(lambda folder=folder: grade_with_grader(folder, scratch / "out", weaker=True))
+                      for folder in (stubs, few)]
             per = [(m - s) / (args.count - 10) for m, s in zip(weaker[0][:2], weaker[1][:2])]
             print(f"  the same without namespaces (children under their own uid): {per[0] * 1000:.0f} ms "
                   f"({per[1] * 1000:.0f} ms CPU) per submission; per run: {weaker[1][0] - 10 * per[0]:.1f} s; "

@@ -14,15 +14,25 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import intake, report
 from ..course import COURSE_ROOT
+from . import intake, report
 from .checks import CaseResult
 from .messages import from_plain, say
 from .notebooks import read_cells, setup_sources
-from .sandboxed.protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode,
-                                 dumps, split_frames)
 from .reference import solution_sources
 from .sandbox import Sandbox, choose_isolation
+from .sandboxed.protocol import (
+    CHILD_RECORDS,
+    CaseOutcome,
+    Job,
+    Note,
+    NotPlainData,
+    Problem,
+    ServerConfig,
+    decode,
+    dumps,
+    split_frames,
+)
 from .scoring import check_case, expected, score
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission

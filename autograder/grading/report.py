@@ -8,6 +8,7 @@ of one. The feedback shows what each case checked and why it failed; the message
 the cases' checks, which never reveal a hidden case's expected values.
 """
 
+import contextlib
 import csv
 import html
 import io
@@ -36,10 +37,8 @@ def write_atomic(path, text, durable=False, within=None):
     folder = os.open(within, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for name in path.parent.relative_to(within).parts:
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.mkdir(name, dir_fd=folder)
-            except FileExistsError:
-                pass
             inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
             os.close(folder)
             folder = inner
@@ -66,10 +65,8 @@ def _replace_in(folder, name, data, durable):
                 os.fsync(f.fileno())
         os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary, dir_fd=folder)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -18,11 +18,13 @@ and the audit hook. Only "namespaces" is a boundary; the grader refuses to run i
 unless the instructor asks for it (allow_weaker).
 """
 
+import contextlib
 import dataclasses
 import functools
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -156,7 +158,7 @@ def _sized(megabytes):
     return ["--size", str(megabytes * 2**20)] if _has_size_option(bwrap()) else []
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _has_size_option(path):
     return "--size" in subprocess.run([path, "--help"], capture_output=True, text=True).stdout
 
@@ -194,7 +196,7 @@ class Sandbox:
         inside = self.mode == "namespaces"
         package_parent = INSIDE if inside else str(SANDBOXED.parent)
         python_path = [package_parent, *_site_packages()]
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the fork server runs; close() closes it)
         if inside:
             command, cwd, env = namespace_command(self.config.release, python_path), "/", {}
             self.scratch = None
@@ -283,10 +285,8 @@ class Sandbox:
         except (OSError, subprocess.TimeoutExpired):
             pass
         for kill in (os.killpg, os.kill):
-            try:
-                kill(self.process.pid, 9)
-            except (ProcessLookupError, PermissionError):
-                pass
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process.stdout.close()
         self.log.close()

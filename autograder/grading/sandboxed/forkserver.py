@@ -15,6 +15,7 @@ This package imports nothing of the rest of the grading package: a child's memor
 case and no expected value.
 """
 
+import contextlib
 import ctypes
 import gc
 import importlib
@@ -28,8 +29,21 @@ from pathlib import Path
 
 from . import lockdown
 from .capture import CappedText, attempt, problem, raised
-from .protocol import (HEADER_SIZE, CaseOutcome, Ending, Job, Note, Problem, ServerConfig, decode, encode,
-                       frame_header, frame_size, loads, write_frame)
+from .protocol import (
+    HEADER_SIZE,
+    CaseOutcome,
+    Ending,
+    Job,
+    Note,
+    Problem,
+    ServerConfig,
+    decode,
+    encode,
+    frame_header,
+    frame_size,
+    loads,
+    write_frame,
+)
 
 MAX_OUTPUT = 64 * 2**20  # bytes a child may write before it is stopped
 CHUNK = 1 << 16  # bytes of a child's output relayed at a time
@@ -216,14 +230,10 @@ def _relay(readable, pid, deadline, relay, replies):
 
 
 def _kill(pid):
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)  # until it is reaped, the child's pid (its group's id) is not reused
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _sweep(config):
@@ -235,10 +245,8 @@ def _sweep(config):
     """
     for _ in range(100):
         if config.namespaces:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         elif config.uid is not None:
             _kill_uid(config.uid)
         _reap()
