@@ -11,6 +11,7 @@ unless asked, and then run children under a uid of their own.
 import dataclasses
 import html
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +32,7 @@ from tests.submissions import DINO, FULL, edited, solutions, submission
 
 TIMEOUT = 5  # seconds per exercise: the attack that stops itself costs this much
 SITE = Path(__import__("numpy").__file__).parents[1]
+GIT = shutil.which("git")  # found before a test hides bwrap by emptying PATH
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or sandbox.strongest_isolation()[0] != "namespaces",
                                 reason="the attacks are graded as CI grades them: as root, with bwrap's namespaces")
@@ -39,7 +41,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or sandbox.strongest_isolation
 def outside_state():
     """What an attack must not change outside OUT: the course's git status and ignored files, the
     venv's .pth files, the release's utils/ folder and the course's top-level entries."""
-    status = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=COURSE_ROOT, capture_output=True,
+    status = subprocess.run([GIT, "status", "--porcelain", "--ignored"], cwd=COURSE_ROOT, capture_output=True,
                             text=True).stdout
     return (status, sorted(p.name for p in SITE.glob("*.pth")), sorted(os.listdir(DINO.release_dir / "utils")),
             sorted(os.listdir(COURSE_ROOT)), sorted(p for p in os.listdir("/tmp") if "planted" in p))
@@ -287,7 +289,9 @@ def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namesp
     for name, nb in cells.items():
         (root / name / DINO.name).mkdir(parents=True)
         notebook(nb)(root / name / DINO.name)
+    before = outside_state()
     batch = grader.grade_submissions(DINO, root, out, jobs=1, timeout=TIMEOUT, memory=512, allow_weaker=True)
+    assert outside_state() == before  # the release's utils/ too: no bytecode written there
     assert batch.isolation == "uid"
     assert {r.student: r.total for r in batch.results} == {"aaa_victim": sum(FULL.values()),
                                                            "reads_source": 6, "leaves_daemons": 6}

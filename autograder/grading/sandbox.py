@@ -81,7 +81,7 @@ def strongest_isolation():
 def describe(mode):
     """What a mode isolates, in a sentence for the instructor."""
     return {
-        "namespaces": "namespaces (bwrap): no course files, no network, a private /tmp, a uid of its own as root",
+        "namespaces": "namespaces (bwrap): no course files, no network, a private /tmp; as root, a uid of its own",
         "uid": "WEAKER isolation without namespaces: a uid of its own that can read what any user can read",
         "process": "the WEAKEST isolation, without namespaces and not as root: the grader's user, an audit hook",
     }[mode]
@@ -170,11 +170,12 @@ def _environment(tmp):
 
 
 def _python_command(python_path):
-    """The interpreter, isolated from the environment and from site (.pth files), with its path
-    set to python_path, running the fork server; its scratch folder follows as the last argument."""
+    """The interpreter, without site (no .pth file runs) and writing no bytecode, with its path set
+    to python_path, running the fork server; its scratch folder follows as the last argument.
+    Its environment is the one _environment() gives (not -E: PYTHONHASHSEED must hold)."""
     boot = ("import sys; sys.path[:0] = sys.argv[1].split(':'); del sys.argv[1]; "
             "from sandboxed.forkserver import serve; sys.exit(serve(sys.argv[1]))")
-    return [os.path.realpath(sys.executable), "-I", "-S", "-c", boot, os.pathsep.join(python_path)]
+    return [os.path.realpath(sys.executable), "-s", "-S", "-B", "-c", boot, os.pathsep.join(python_path)]
 
 
 class Sandbox:
