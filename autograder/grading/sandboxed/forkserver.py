@@ -81,7 +81,6 @@ def serve(scratch):
         _send(replies, f"the release's setup failed: {raised(error)['values']['error']}".encode())
         return 1
     jobs = Path(scratch, JOBS_DIR)
-    jobs.mkdir(mode=0o711, exist_ok=True)
     gc.freeze()  # the children's collector then leaves these objects alone: no copy-on-write of them
     _send(replies, b"ready")
     relay = bytearray(CHUNK)
@@ -171,6 +170,7 @@ def _run(job, timeout, relay, replies, namespace, config, jobs, prctl):
     job -- the memfd of the job's frames (closed here)
     """
     scratch = Path(jobs, "job")
+    jobs.mkdir(mode=0o711, exist_ok=True)  # removed after each job where children share our uid
     scratch.mkdir(mode=0o700)
     if config.uid is not None:
         os.chown(scratch, config.uid, config.uid)
@@ -252,13 +252,15 @@ def _sweep(config):
         _reap()
         if not _alive(config):
             break
-    if not config.namespaces and config.uid is not None:
+    if config.uid is not None and not config.namespaces:
         _remove_owned(config.uid)
+    elif config.uid is None and config.namespaces:  # not root: children have the fork server's uid
+        _remove_owned(os.getuid())  # in its private /tmp and /dev/shm: its own jobs/ folder too
 
 
 def _remove_owned(uid):
-    """Remove what uid left in the machine's shared, world-writable folders, where a later child
-    of the same uid would find it (in namespaces, those folders are private to the job)."""
+    """Remove what uid left in the folders any user may write (the machine's without namespaces,
+    the fork server's own in them), where a later child of the same uid would find it."""
     for folder in SHARED_FOLDERS:
         try:
             entries = list(os.scandir(folder))
