@@ -50,19 +50,19 @@ def clip(gradients, maxValue):
 '''
 
 SOURCE = DINO.source_notebook
-SOURCE_ZH = COURSE_ROOT / "source" / "dinosaur_island_zh" / "dinosaur_island.ipynb"
+TRANSLATION = COURSE_ROOT / "source" / "dinosaur_island.zh-CN.yml"  # the other edition's source (no code)
 STEAL_FROM_SOURCE = f'''
-def steal():
+def steal(path):
     import json
     global STOLEN
-    for path in ({str(SOURCE)!r}, {str(SOURCE_ZH)!r}):
-        cells = json.load(open(path))["cells"]
-        code = next("".join(c["source"]) for c in cells if "def clip(" in "".join(c["source"]))
-        space = {{"np": np}}
-        exec(code, space)
-        STOLEN = space["clip"]
-        return path
-note("source", steal)
+    cells = json.load(open(path))["cells"]
+    code = next("".join(c["source"]) for c in cells if "def clip(" in "".join(c["source"]))
+    space = {{"np": np}}
+    exec(code, space)
+    STOLEN = space["clip"]
+    return path
+note("source", lambda: steal({str(SOURCE)!r}))
+note("translation", lambda: len(open({str(TRANSLATION)!r}).read()))
 '''
 
 

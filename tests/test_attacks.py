@@ -122,7 +122,7 @@ EXPECTED = {
 
 SAYS = {
     "public_output_hard_coded": ["PASS [public]"],
-    "reads_source": ["source:FileNotFoundError"],
+    "reads_source": ["source:FileNotFoundError translation:FileNotFoundError"],
     # a spawned interpreter has no audit hook: the namespaces and the seccomp filter (AF_INET refused) stop it
     "spawns_interpreter": ["spawn=spawned False False False OSError"],
     "pokes_the_hook": ["poke=0", "after_poke:FileNotFoundError"],
@@ -297,6 +297,6 @@ def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namesp
                                                            "reads_source": 6, "leaves_daemons": 6}
     text = html.unescape((out / "leaves_daemons" / "feedback.html").read_text(encoding="utf-8"))
     assert f"uid={sandbox.STUDENT_UID}" in text and "daemon=" in text and "tmp=1" in text
-    assert "source:PermissionError" in html.unescape((out / "reads_source" / "feedback.html").read_text())
+    assert "source:PermissionError translation:PermissionError" in html.unescape((out / "reads_source" / "feedback.html").read_text())
     assert left_processes() == []
     assert not any(Path("/tmp").glob("planted_by_*"))  # the shared /tmp: removed after the job
