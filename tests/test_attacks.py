@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -277,6 +278,16 @@ def test_without_namespaces_the_grader_refuses_unless_asked(without_namespaces, 
     (tmp_path / "in").mkdir()
     with pytest.raises(sandbox.SandboxError, match="--allow-weaker-isolation"):
         grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out")
+
+
+def test_the_command_line_says_so_at_start_up_and_refuses(tmp_path):
+    (tmp_path / "in").mkdir()
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", DINO.name, str(tmp_path / "in"), "--out",
+                           str(tmp_path / "out")], cwd=COURSE_ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PATH="/nonexistent"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("warning: bwrap (bubblewrap) is not installed: student code can run only in WEAKER")
+    assert "pass --allow-weaker-isolation" in done.stderr and not (tmp_path / "out").exists()
 
 
 def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namespaces, tmp_path):
