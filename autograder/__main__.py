@@ -52,6 +52,10 @@ def main(argv=None):
     grade.add_argument("--gradebook", metavar="PATH",
                        help="also record the scores in this nbgrader gradebook.db, and the autograded notebooks "
                             "beside it for formgrader")
+    grade.add_argument("--allow-weaker-isolation", action="store_true",
+                       help="where namespaces (bwrap) are not available, grade all the same with weaker isolation "
+                            "(as root: a uid of its own per fork server; else only an audit hook); said at the start "
+                            "and in the summary")
     grade.add_argument("--due", type=_timestamp, metavar="TIME",
                        help="the due date, like 2026-11-30T23:59 or 2026-11-30T23:59-08:00: submissions handed in "
                             "later, by the time the LMS or nbgrader recorded, are marked late")
@@ -165,11 +169,14 @@ def _grade_command(args):
     assignment = course.assignment(args.assignment)
     started = time.monotonic()
     jobs = args.jobs or grader.default_jobs()
+    mode, why = sandbox.strongest_isolation()
+    if why:
+        print(f"warning: {why}: student code can run only in {sandbox.describe(mode)}", file=sys.stderr)
     try:
         batch = grader.grade_submissions(assignment, args.submissions, args.out, jobs=jobs,
                                          timeout=args.timeout or grader.DEFAULT_TIMEOUT,
                                          memory=args.memory or grader.DEFAULT_MEMORY, gradebook=args.gradebook,
-                                         progress=True, due=args.due)
+                                         progress=True, due=args.due, allow_weaker=args.allow_weaker_isolation)
     except (intake.Unreadable, sandbox.SandboxError, report.GradebookError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -182,7 +189,7 @@ def _grade_command(args):
     print(f"{assignment.name}: graded {len(results)} students ({batch.layout} layout) in "
           f"{time.monotonic() - started:.1f} s with {jobs} jobs: {len(results) - unread} read, {unread} unreadable, "
           f"{late} late, {len(batch.ignored)} files ignored; mean score {mean:.2f} of {assignment.max_points:g}; "
-          f"results in {args.out}")
+          f"results in {args.out}; student code ran in {sandbox.describe(batch.isolation)}")
     return 0
 
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 from autograder.authoring import release  # noqa: E402
+from autograder.grading import sandbox  # noqa: E402
 from tests.corpus import CHEAP, CORPUS, Entry, notebook, solved  # noqa: E402
 from tests.submissions import DINO, edited  # noqa: E402
 
@@ -83,11 +84,17 @@ def timed(run):
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), result
 
 
-def grade_with_grader(submissions, out):
-    """{student: {exercise: points}} from `python -m autograder grade`, run in a fresh process."""
+def grade_with_grader(submissions, out, weaker=False):
+    """{student: {exercise: points}} from `python -m autograder grade`, run in a fresh process.
+
+    weaker -- grade without namespaces (bwrap hidden from PATH, --allow-weaker-isolation): what
+              the namespaces themselves cost shows against the default
+    """
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable)) if weaker else None
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
+                           *(["--allow-weaker-isolation"] if weaker else [])],
+                          cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         sys.exit(f"the grader failed:\n{done.stderr}")
     with open(out / "grades.csv", newline="") as f:
@@ -127,6 +134,9 @@ def main():
                 (folder / f"stub{i:03d}" / ASSIGNMENT).mkdir(parents=True)
                 CORPUS["untouched"].write(folder / f"stub{i:03d}" / ASSIGNMENT)
         print(f"{args.count} submissions, {os.cpu_count()} cores; wall seconds (CPU seconds of all processes)")
+        if sandbox.strongest_isolation()[0] == "namespaces":
+            # bwrap's init in the pid namespace does not pass its descendants' CPU time up to us
+            print("  note: the grader's CPU seconds leave out what runs in bwrap's namespaces: compare wall times")
 
         # The grader runs three times: twice before nbgrader and once after, so that a change
         # in the machine's load during the long nbgrader run shows; the median counts.
@@ -136,6 +146,14 @@ def main():
         overhead = [(m - s) / (args.count - 10) for m, s in zip(many[:2], some[:2])]
         print(f"  grader overhead per submission (stubs, whose cases fail at once): {overhead[0] * 1000:.0f} ms "
               f"({overhead[1] * 1000:.0f} ms CPU); per run: {some[0] - 10 * overhead[0]:.1f} s")
+        if os.geteuid() == 0:  # without namespaces, root still runs children under a uid of their own
+            weaker = [timed(lambda folder=folder: grade_with_grader(folder, scratch / "out", weaker=True))
+                      for folder in (stubs, few)]
+            per = [(m - s) / (args.count - 10) for m, s in zip(weaker[0][:2], weaker[1][:2])]
+            print(f"  the same without namespaces (children under their own uid): {per[0] * 1000:.0f} ms "
+                  f"({per[1] * 1000:.0f} ms CPU) per submission; per run: {weaker[1][0] - 10 * per[0]:.1f} s; "
+                  f"namespaces minus that: {(overhead[0] - per[0]) * 1000:+.0f} ms per submission, "
+                  f"{(some[0] - 10 * overhead[0]) - (weaker[1][0] - 10 * per[0]):+.1f} s per run")
         if args.skip_nbgrader:
             wall, cpu, _ = runs[0]
             print(f"  python -m autograder grade: {wall:6.1f} s ({cpu:.1f} s CPU)")

@@ -215,7 +215,7 @@ CORPUS = {
     "reads_the_solution": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "import json\n"
         f"cells = json.load(open({str(DINO.source_notebook)!r}))['cells']\n"
         "exec(next(''.join(c['source']) for c in cells if 'GRADED FUNCTION: clip' in ''.join(c['source'])))\n"))),
-        scores(clip=0), ("may not use",)),
+        scores(clip=0), ("No such file or directory",)),  # the source is not mounted where graded code runs
     "imports_the_grader": Entry(notebook(solved(*CHEAP, clip=cell_code("clip", "from autograder.grading.reference import solution_namespace\n"
                                                                                "from autograder.course import assignment\n"
                                                                                "clip = solution_namespace(assignment('dinosaur_island'))['clip']\n"))),

@@ -8,11 +8,11 @@ import pickle
 import numpy as np
 import pytest
 
-from autograder.grading.capture import CappedText, raised
+from autograder.grading.sandboxed.capture import CappedText, raised
 from autograder.grading.messages import from_plain
 from tests.submissions import DINO
-from autograder.grading.protocol import NotPlainData, dumps, loads, split_frames, write_frame
-from autograder.grading.sandbox import compiled
+from autograder.grading.sandboxed.protocol import NotPlainData, dumps, loads, split_frames, write_frame
+from autograder.grading.sandboxed.forkserver import compiled
 
 
 def test_plain_data_survives_the_round_trip():

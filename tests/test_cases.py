@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.grading.capture import capture, functions_from
+from autograder.grading.sandboxed.capture import capture, functions_from
 from autograder.grading.reference import solution_namespace
 from autograder.grading.scoring import reference_deps, run_case, score
 from tests.submissions import DINO, edited, solutions

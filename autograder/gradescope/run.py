@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import course
-from ..grading import grader, intake, report
+from ..grading import grader, intake, report, sandbox
 from ..grading.messages import say
 from .bundle import DEFAULTS, SETTINGS
 
@@ -33,13 +33,15 @@ STUDENT = "submission"  # the one student's folder, so that files are named as u
 
 
 def isolation():
-    """(keyword arguments of grade_submissions that choose the isolation, what it is in words).
+    """(keyword arguments of grade_submissions that choose the isolation, the mode (one of
+    sandbox.MODES), why not a stronger one or None).
 
     The one place that chooses how student code is isolated in Gradescope's container, which
-    runs as root and may forbid namespaces: the strongest isolation the grader offers there.
+    runs as root and may forbid namespaces: the strongest isolation available there
+    (sandbox.strongest_isolation), said in the output and in the results.
     """
-    return {}, ("a separate process per exercise, with time, memory and file limits and an audit hook "
-                "(no namespaces: this grader offers no stronger isolation)")
+    mode, why = sandbox.strongest_isolation()
+    return {"allow_weaker": True}, mode, why
 
 
 def lateness(metadata):
@@ -85,8 +87,9 @@ def main(root=None):
     settings = {**DEFAULTS, **json.loads((source / SETTINGS).read_text(encoding="utf-8"))}
     assignment = course.assignment(settings["assignment"])
     metadata = _metadata(root / "submission_metadata.json")
-    arguments, how = isolation()
-    print(f"{assignment.name}: grading {root / 'submission'}; student code runs in {how}")
+    arguments, mode, why = isolation()
+    print(f"{assignment.name}: grading {root / 'submission'}; student code runs in {sandbox.describe(mode)}"
+          + (f" ({why})" if why else ""))
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         staged = stage(root / "submission", Path(scratch) / "in")
         try:
@@ -100,7 +103,7 @@ def main(root=None):
     late = lateness(metadata)
     results_json = report.gradescope(
         result, hidden_visibility=settings["hidden_visibility"], execution_time=time.monotonic() - started,
-        notes=late + [say("isolation", how=how)],
+        notes=late + [say("isolation", how=say(f"isolation_{mode}"))],
         extra_data={"late": bool(late),
                     "users": [u.get("id") for u in metadata.get("users", []) if isinstance(u, dict)]})
     report.write_atomic(root / "results" / "results.json",

@@ -25,6 +25,11 @@ if ! "$python" -c 'import ensurepip, venv' 2> /dev/null; then  # Ubuntu ships ve
     apt-get update -q
     apt-get install -y -q "$("$python" -c 'import sys; print("python3.%d-venv" % sys.version_info[1])')"
 fi
+if ! command -v bwrap > /dev/null; then  # bubblewrap: the grader's namespaces (it says so when they are missing)
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q bubblewrap || echo "setup.sh: no bubblewrap: student code will run with weaker isolation"
+fi
 "$python" -m venv "$root/venv"
 "$root/venv/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check -r "$here/requirements.txt"
 "$root/venv/bin/python" -c 'import numpy, tqdm' && echo "setup.sh: grading environment ready in $root/venv"

@@ -63,7 +63,7 @@ def write_autograded(course_root, result):
                         nbformat.v4.new_output("execute_result", data={"text/plain": f"{e.points:g}"},
                                                execution_count=None)]
     path = autograded_path(course_root, assignment, result.student)
-    write_atomic(path, nbformat.writes(nb))
+    write_atomic(path, nbformat.writes(nb), within=Path(course_root) / "autograded")  # no link below it followed
     return path
 
 

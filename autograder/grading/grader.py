@@ -14,15 +14,25 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import intake, report
 from ..course import COURSE_ROOT
+from . import intake, report
 from .checks import CaseResult
 from .messages import from_plain, say
 from .notebooks import read_cells, setup_sources
-from .protocol import (CHILD_RECORDS, CaseOutcome, Job, Note, NotPlainData, Problem, ServerConfig, decode, dumps,
-                       split_frames)
 from .reference import solution_sources
-from .sandbox import Sandbox
+from .sandbox import Sandbox, choose_isolation
+from .sandboxed.protocol import (
+    CHILD_RECORDS,
+    CaseOutcome,
+    Job,
+    Note,
+    NotPlainData,
+    Problem,
+    ServerConfig,
+    decode,
+    dumps,
+    split_frames,
+)
 from .scoring import check_case, expected, score
 
 DEFAULT_TIMEOUT = 60  # seconds per exercise of one submission
@@ -66,10 +76,11 @@ class Batch:
     layout: str  # how SUBMISSIONS was laid out: "Canvas", "Moodle", "Blackboard", "Gradescope", "nbgrader", "notebooks"
     results: list  # a StudentResult per student, in the order found
     ignored: list  # files of SUBMISSIONS that belong to no student (relative paths)
+    isolation: str  # how student code was isolated: one of sandbox.MODES
 
 
 def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
-                      gradebook=None, progress=False, due=None):
+                      gradebook=None, progress=False, due=None, allow_weaker=False):
     """Grade every submission of assignment (a course.Assignment) under `submissions` (folder or
     zip) into the folder `out`; returns a Batch.
 
@@ -77,14 +88,21 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
     OUT/grades.csv, and with a gradebook (the path of nbgrader's gradebook.db) the scores there
     and the autograded notebooks beside it, for formgrader (report.record_in_gradebook).
     due -- a datetime: submissions handed in after it are marked late (where their time is known)
+    allow_weaker -- grade even where namespaces are not available, in the strongest mode there is
+                    (sandbox.strongest_isolation); Batch.isolation says which
     Raises intake.Unreadable when `submissions` cannot be read and sandbox.SandboxError when the
-    release itself cannot run; a submission's own problems never raise.
+    release itself cannot run, or namespaces are missing and allow_weaker is False; a
+    submission's own problems never raise.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if out == submissions or out.is_relative_to(submissions):
         raise intake.Unreadable(f"{out}: the output folder must not be inside the submissions")
+    grades = out / report.GRADES
+    if grades.is_symlink() or (grades.exists() and not grades.is_file()):
+        raise intake.Unreadable(f"{grades} is a link or a folder, not the grader's file: move it away first")
     if gradebook:
         report.check_gradebook(gradebook, assignment)  # a wrong path fails now, not after the grading
+    mode = choose_isolation(allow_weaker)
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         unpacked = Path(scratch) / "submissions"
         unpacked.mkdir()
@@ -96,12 +114,13 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
             setup=setup_sources(read_cells(assignment.editions[0].notebook)[0]),
             memory=memory,
             protected=protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
+            uid=None, namespaces=False,  # set per fork server by Sandbox
         )
-        _run(assignment, results, config, out, jobs or default_jobs(), timeout, scratch, progress)
+        _run(assignment, results, config, mode, out, jobs or default_jobs(), timeout, progress)
         report.write_grades(out, assignment, results)
         if gradebook:  # while the notebooks are still there: formgrader shows them
             report.record_in_gradebook(gradebook, assignment, results)
-    return Batch(found.layout, results, found.ignored)
+    return Batch(found.layout, results, found.ignored, mode)
 
 
 def _secret_places(gradebook):
@@ -141,7 +160,7 @@ def _identity(path):
     return (info.st_dev, info.st_ino)
 
 
-def _run(assignment, results, config, out, jobs, timeout, scratch, progress):
+def _run(assignment, results, config, mode, out, jobs, timeout, progress):
     """Run every job on `jobs` fork servers; write each student's files once all their jobs are in."""
     from tqdm import tqdm
 
@@ -162,8 +181,8 @@ def _run(assignment, results, config, out, jobs, timeout, scratch, progress):
     count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
-    workers = [threading.Thread(target=_work, args=(config, scratch, work, done, arguments),
-                                daemon=True) for _ in range(count)]
+    workers = [threading.Thread(target=_work, args=(config, mode, index, work, done, arguments),
+                                daemon=True) for index in range(count)]
     for worker in workers:
         worker.start()
 
@@ -204,13 +223,13 @@ def _drain(work):
             return
 
 
-def _work(config, scratch, work, done, arguments):
-    """A worker thread: one fork server, fed jobs from `work` until a stop sign.
+def _work(config, mode, index, work, done, arguments):
+    """A worker thread: one fork server (the index-th), fed jobs from `work` until a stop sign.
 
     arguments -- {exercise: the cases' arguments, encoded}
     """
     try:
-        sandbox = Sandbox(config, scratch)
+        sandbox = Sandbox(config, mode, index)
     except BaseException as error:
         done.put(error)
         return
@@ -233,7 +252,11 @@ def _finish(result, out, bar):
         else:  # no cell: locate() said why, in its one note
             result.exercises[name] = ExerciseResult(name, problem=result.submission.found[name].notes[0])
     result.exercises = {name: result.exercises[name] for name in result.assignment.exercises}
-    report.write_student(out, result)
+    try:
+        report.write_student(out, result)
+    except OSError as error:  # OUT/<student> is a link or a file: this student's files only are missing
+        result.submission.notes.append(say("results_not_written", folder=result.student,
+                                           error=error.strerror or type(error).__name__))
     bar.update()
 
 

@@ -71,17 +71,40 @@ def discover(root, scratch, assignment, due=None):
 
     layout = lms.recognise(root, entries)
     if layout is not None:
-        return Found(layout.lms, _unique([_from_lms(root, student, layout.lms, due) for student in layout.students]),
-                     layout.ignored)
-    submissions, ignored = [], []
-    for entry in entries:
-        if entry.is_file() and entry.suffix == ".ipynb":
-            submissions.append(Submission(_safe_id(entry.stem), entry.name, entry))
-        elif entry.is_dir():
-            submissions.append(_from_folder(root, entry, assignment.name, due))
-        else:
-            ignored.append(entry.name)
-    return Found("nbgrader" if any(e.is_dir() for e in entries) else "notebooks", _unique(submissions), ignored)
+        found = Found(layout.lms, [_from_lms(root, student, layout.lms, due) for student in layout.students],
+                      layout.ignored)
+    else:
+        submissions, ignored = [], []
+        for entry in entries:
+            if entry.is_symlink():
+                ignored.append(entry.name)  # a link may point anywhere: at the course's own solutions
+            elif entry.is_file() and entry.suffix == ".ipynb":
+                submissions.append(Submission(_safe_id(entry.stem), entry.name, entry))
+            elif entry.is_dir():
+                submissions.append(_from_folder(root, entry, assignment.name, due))
+            else:
+                ignored.append(entry.name)
+        found = Found("nbgrader" if any(e.is_dir() and not e.is_symlink() for e in entries) else "notebooks",
+                      submissions, ignored)
+    for submission in found.submissions:
+        if submission.path is not None and not regular_inside(submission.path, root):
+            submission.fatal = say("not_regular_file", file=submission.shown)
+    found.submissions = _unique(found.submissions)
+    return found
+
+
+def regular_inside(path, root):
+    """Whether path is a regular file below root reached through no link (lstat of each part):
+    nothing outside SUBMISSIONS is read through a link, and no FIFO or device is opened."""
+    path, root = Path(path), Path(root)
+    try:
+        parts = path.relative_to(root).parts
+        for depth in range(1, len(parts)):
+            if not stat.S_ISDIR(os.lstat(root.joinpath(*parts[:depth])).st_mode):
+                return False
+        return bool(parts) and stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _from_lms(root, student, lms_name, due):
@@ -116,7 +139,7 @@ def _from_folder(root, folder, name, due=None):
     """The submission in a student's folder: the assignment's notebook (name.ipynb or in name/), preferably.
     nbgrader's timestamp.txt beside it, if any, gives the time it was handed in."""
     notebooks = sorted(p for p in folder.rglob("*.ipynb")
-                       if p.is_file() and not any(_skipped(part) for part in p.relative_to(folder).parts))
+                       if regular_inside(p, folder) and not any(_skipped(part) for part in p.relative_to(folder).parts))
     student = _safe_id(folder.name)
     if not notebooks:
         return Submission(student, folder.name, fatal=say("no_notebook_in_folder", folder=folder.name))
@@ -135,6 +158,8 @@ def _from_folder(root, folder, name, due=None):
 def _nbgrader_timestamp(path):
     """The time in nbgrader's timestamp.txt (written by `nbgrader collect`), or None."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None  # a link, a FIFO, a device: not read
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
@@ -147,9 +172,9 @@ def _nbgrader_timestamp(path):
 
 
 def _safe_id(name):
-    """A student id usable as a folder name under OUT."""
+    """A student id usable as a folder name under OUT (never the name of the grader's own file there)."""
     cleaned = re.sub(r"[^\w.@+-]", "_", name).strip(".") or "_"
-    return cleaned
+    return f"{cleaned}_" if cleaned.lower() == "grades.csv" else cleaned
 
 
 def _unique(submissions):

@@ -28,7 +28,9 @@ listed as ignored), and Canvas's and Moodle's group submissions are graded under
 carries.
 """
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,7 +116,8 @@ def _moodle(folder, entries):
 
 
 def _blackboard(folder, entries):
-    matched = {entry: BLACKBOARD.fullmatch(entry.name) for entry in entries if entry.is_file()}
+    matched = {entry: BLACKBOARD.fullmatch(entry.name) for entry in entries
+               if entry.is_file() and not entry.is_symlink()}  # a link may point at /dev/zero or the course
     matched = {entry: m for entry, m in matched.items() if m}
     if not _most(matched, entries):
         return None
@@ -135,6 +138,8 @@ def _gradescope(folder, entries):
     import yaml
 
     try:
+        if not stat.S_ISREG(os.lstat(folder / GRADESCOPE_METADATA).st_mode):
+            return None  # a link, a FIFO, a device: not read
         metadata = yaml.safe_load((folder / GRADESCOPE_METADATA).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None

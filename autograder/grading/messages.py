@@ -252,5 +252,19 @@ COMMON = {
         "zh-CN": "成绩公布后会逐一列出各个隐藏用例。"},
     "hidden_case_test": {"en": "{marker} {name}, hidden case {number}: {title}",
                          "zh-CN": "{marker} {name}，隐藏用例 {number}：{title}"},
+    "results_not_written": {
+        "en": "results.json and feedback.html were not written: OUT/{folder} is a link or a file ({error})",
+        "zh-CN": "未能写入 results.json 和 feedback.html：OUT/{folder} 是链接或文件（{error}）"},
+    "not_regular_file": {"en": "{file} is a link or not a regular file: it was not read",
+                         "zh-CN": "{file} 是链接或不是普通文件：未读取"},
     "isolation": {"en": "Student code ran in: {how}", "zh-CN": "学生代码的运行环境：{how}"},
+    "isolation_namespaces": {
+        "en": "its own Linux namespaces (no course files, no network, a private /tmp), as a user that owns nothing",
+        "zh-CN": "独立的 Linux 命名空间（看不到课程文件，没有网络，私有的 /tmp），以一个不拥有任何文件的用户身份运行"},
+    "isolation_uid": {
+        "en": "a separate process as a user that owns nothing, without namespaces (weaker isolation)",
+        "zh-CN": "以一个不拥有任何文件的用户身份运行的独立进程，没有命名空间（隔离较弱）"},
+    "isolation_process": {
+        "en": "a separate process with limits and an audit hook only, without namespaces (the weakest isolation)",
+        "zh-CN": "仅有资源限制和审计钩子的独立进程，没有命名空间（隔离最弱）"},
 }

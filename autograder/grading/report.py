@@ -8,50 +8,79 @@ of one. The feedback shows what each case checked and why it failed; the message
 the cases' checks, which never reveal a hidden case's expected values.
 """
 
+import contextlib
 import csv
 import html
 import io
 import json
 import os
-import tempfile
+import secrets
 import warnings
 from pathlib import Path
 
 from .checks import verdict_lines, verdicts
 from .messages import say
-_UMASK = os.umask(0)
-os.umask(_UMASK)  # read once, at import, before any thread runs
 
 
-def write_atomic(path, text, durable=False):
+def write_atomic(path, text, durable=False, within=None):
     """Write text to path through a temporary file in the same folder and a rename.
 
     durable -- also flush it to disk first, so that it survives a power cut as well as a kill
+    within  -- a folder above path (created if missing) below which nothing is followed: each
+               folder between them is created or opened without following a link, and a link,
+               file or folder already at path is replaced by the rename or refused, never
+               written through. By default, path's own folder. OSError when refused.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    within = Path(within) if within is not None else path.parent
+    within.mkdir(parents=True, exist_ok=True)
+    folder = os.open(within, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        for name in path.parent.relative_to(within).parts:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, dir_fd=folder)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        _replace_in(folder, path.name, text.encode("utf-8"), durable)
+    finally:
+        os.close(folder)
+
+
+def _replace_in(folder, name, data, durable):
+    """Write data to a new temporary file in the folder (a descriptor) and rename it to name."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        temporary = f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(temporary, flags, 0o666, dir_fd=folder)  # an ordinary file: the umask applies
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; make it an ordinary file
-        os.replace(temporary, path)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary, dir_fd=folder)
         raise
 
 
+GRADES = "grades.csv"  # the one file OUT holds beside the students' folders
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's, from least shown
 
 
 def write_student(out, result):
-    """OUT/<student>/results.json and feedback.html."""
+    """OUT/<student>/results.json and feedback.html; OSError when OUT/<student> is a link or a file
+    (nothing is written through it)."""
     folder = Path(out) / result.student
-    write_atomic(folder / "results.json", json.dumps(gradescope(result), indent=1, ensure_ascii=False) + "\n")
-    write_atomic(folder / "feedback.html", feedback_html(result))
+    write_atomic(folder / "results.json", json.dumps(gradescope(result), indent=1, ensure_ascii=False) + "\n",
+                 within=out)
+    write_atomic(folder / "feedback.html", feedback_html(result), within=out)
 
 
 def language_of(result):
@@ -185,7 +214,7 @@ def write_grades(out, assignment, results):
         writer.writerow([r.student, r.submission.name or "", *(f"{e.points:g}" for e in r.exercises.values()),
                          f"{r.total:g}", f"{assignment.max_points:g}", "yes" if r.submission.late else "",
                          r.submission.shown, " | ".join(remarks(r))])
-    write_atomic(Path(out) / "grades.csv", buffer.getvalue(), durable=True)
+    write_atomic(Path(out) / GRADES, buffer.getvalue(), durable=True, within=out)
 
 
 def remarks(result):

@@ -1,375 +1,218 @@
-"""Running a student's graded cell in a child process, away from the checking code.
+"""The grader's side of running student code: choosing the isolation and driving fork servers.
 
-`python -m autograder.grading.sandbox` is a fork server: it imports numpy and the release's `utils`,
-runs the release's setup cells once, and then forks one child per job (one exercise of one
-submission). The child runs the job and writes what it captured, case by case, as plain data
-(protocol records) to a pipe; the fork server enforces the time limit from outside, kills the
-child's whole process group, and passes the bytes on, undecoded, to the grader, which decodes
-and checks them. The parent side of this conversation is the Sandbox class.
+Each fork server (sandboxed/forkserver.py) runs in one of three modes, strongest first:
 
-The fork server imports nothing of the grading package but this module, capture and protocol
-(which hold no cases and no expected values), so a child's memory holds none either. Before
-student code runs, the child also refuses, through an audit hook, to import the package, to
-open the protected files (the source notebook, the package, the other submissions, ...), to
-start processes, send signals or use ctypes. The README's threat model says what this does not
-stop.
+- "namespaces": inside bwrap (bubblewrap, Debian's package `bubblewrap`) with its own user (when
+  not root), mount, pid, network, ipc, uts and cgroup namespaces. Its filesystem holds only the
+  Python install, its site-packages, the release's utils/ and data/ and the sandboxed package,
+  read-only, and a private size-limited tmpfs for /tmp and /dev/shm: the course, the sources,
+  the grader, the tests, .git, the gradebook, OUT and SUBMISSIONS do not exist there. The only
+  network device is its own loopback. When the grader runs as root, each child also drops to a
+  uid of its own that owns nothing.
+- "uid": no namespaces, but the grader runs as root: each child drops to a uid of its own,
+  which can read what every user may read on this machine but write nowhere but its scratch.
+- "process": neither: the child runs as the grader's user, kept in bounds by the audit hook only.
+
+In every mode a child gets no_new_privs, the seccomp filter and the limits of sandboxed/lockdown.py
+and the audit hook. Only "namespaces" is a boundary; the grader refuses to run in a weaker mode
+unless the instructor asks for it (allow_weaker).
 """
 
+import contextlib
+import dataclasses
 import functools
-import gc
 import os
-import resource
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
 
-from .capture import CappedText, attempt, problem, raised
-from .protocol import (HEADER_SIZE, CaseOutcome, Ending, Job, Note, Problem, ServerConfig, decode, encode,
-                       frame_size, loads, read_exactly, read_frame, write_frame)
+from .sandboxed import forkserver
+from .sandboxed.protocol import HEADER_SIZE, Ending, decode, encode, frame_size, frames, write_frame
 
-MAX_OUTPUT = 64 * 2**20  # bytes a child may write before it is stopped
-MAX_FILE = 64 * 2**20  # bytes a child may write into one file
 SETUP_TIMEOUT = 120  # seconds the fork server may take to start
 GRACE = 30  # seconds the fork server may take beyond a job's time limit to answer
-PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the autograder package
-
-# Events refused to graded code. Each names something a graded numpy function never needs and a
-# cheat or an escape would: other processes, signals, tracing (a tracer can rewrite the hook's
-# locals), raising the limits, finding objects in memory, the network.
-REFUSED_EVENTS = frozenset({
-    "os.exec", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.system", "os.kill",
-    "os.killpg", "subprocess.Popen", "pty.spawn", "sys.settrace", "sys.setprofile",
-    "resource.setrlimit", "resource.prlimit", "gc.get_objects", "gc.get_referrers",
-    "gc.get_referents", "socket.__new__",
-})
-# Events whose first argument (or first two) is a path that must not be protected.
-PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.remove", "os.rmdir", "os.truncate",
-                         "os.chmod", "os.chown", "os.utime", "shutil.rmtree", "os.rename", "os.link"})
-TWO_PATH_EVENTS = frozenset({"os.rename", "os.link"})
-FROZEN_ATTRIBUTES = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
-
-
-# ---------------------------------------------------------------------------------------------
-# the fork server
-
-
-def serve():
-    """The fork server's loop: a config message, then (header, job) pairs until stdin closes."""
-    _die_with_parent()
-    requests = os.fdopen(os.dup(0), "rb", buffering=0)
-    replies = os.fdopen(os.dup(1), "wb")
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)  # a print in the setup must not land in the replies
-    config = decode(read_frame(requests), (ServerConfig,))
-    try:
-        namespace = _prepare(config)
-    except BaseException as error:  # the release is broken: the grader must say so and stop
-        write_frame(replies, f"the release's setup failed: {raised(error)['values']['error']}".encode())
-        return 1
-    gc.freeze()  # the children's collector then leaves these objects alone: no copy-on-write of them
-    write_frame(replies, b"ready")
-    buffer = bytearray()
-    while True:
-        job = read_frame(requests)
-        head = None if job is None else read_exactly(requests, HEADER_SIZE)
-        if head is None:
-            return 0  # the grader is done (or gone)
-        size = frame_size(head)
-        if len(buffer) < size:
-            buffer = bytearray(size)
-        if read_exactly(requests, size, buffer) is None:
-            return 0
-        ending, output = _run(decode(job, (Job,)), buffer, size, namespace, config)
-        write_frame(replies, encode(ending))
-        write_frame(replies, output)
-
-
-def _prepare(config):
-    """Import the release's utils and run its setup cells; returns the resulting namespace."""
-    release = config.release
-    sys.path.insert(0, release)
-    import utils  # noqa: F401 (the release's copy, found first on the path)
-
-    if not Path(utils.__file__).resolve().is_relative_to(Path(release).resolve()):
-        raise ImportError(f"utils was imported from {utils.__file__}, not from the release {release}")
-    namespace = {"__name__": "__main__"}
-    stdout, sys.stdout = sys.stdout, CappedText()
-    try:
-        for source in config.setup:
-            exec(compile(source, "<release setup>", "exec"), namespace)
-    finally:
-        sys.stdout = stdout
-    return namespace
-
-
-def _run(job, buffer, size, namespace, config):
-    """Fork a child for one job and collect its output; returns (Ending, output bytes).
-
-    buffer[:size] holds the cases' arguments, encoded; it is zeroed once the child has its copy.
-    """
-    scratch = tempfile.mkdtemp(prefix="graded-")
-    readable, writable = os.pipe()
-    started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # the child: it never returns from here
-        code = 0
-        try:
-            os.close(readable)
-            _child(job, bytes(memoryview(buffer)[:size]), writable, scratch, namespace, config)
-        except BaseException:
-            code = 70
-        finally:
-            os._exit(code)
-    memoryview(buffer)[:size] = bytes(size)  # the next child must not find this job in its memory
-    os.close(writable)
-    try:
-        how, code, output = _collect(readable, pid, started + job.timeout)
-    finally:
-        os.close(readable)
-        shutil.rmtree(scratch, ignore_errors=True)
-    return Ending(how, code, round(time.monotonic() - started, 3)), output
-
-
-def _collect(readable, pid, deadline):
-    """(how it ended, exit status, output): read the child's output until it ends or the
-    deadline passes, then kill its group."""
-    chunks, size, stopped = [], 0, None
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([readable], [], [], remaining)[0]:
-            stopped = "timeout"
-            break
-        chunk = os.read(readable, 1 << 16)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_OUTPUT:
-            stopped = "flood"
-            break
-    if stopped is None:  # the pipe is closed: the child is ending, or closed it and runs on
-        exited = os.pidfd_open(pid)  # readable once the child has exited (it is not reaped yet)
-        try:
-            if not select.select([exited], [], [], max(0, deadline - time.monotonic()))[0]:
-                stopped = "timeout"
-        finally:
-            os.close(exited)
-    # Until it is reaped, the child holds its pid, so its process group id cannot be reused by
-    # another process: kill the group (whatever the child left behind), then reap.
-    _kill_group(pid)
-    waited = os.waitpid(pid, 0)[1]
-    return stopped or "exited", os.waitstatus_to_exitcode(waited), b"".join(chunks)
-
-
-def _die_with_parent():
-    """Ask Linux to kill this process when its parent dies, so that nothing outlives a grader
-    that was itself killed. (Elsewhere, such a child runs on until it ends by itself.)"""
-    if sys.platform == "linux":
-        PR_SET_PDEATHSIG = 1
-        _prctl()(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-@functools.lru_cache(maxsize=None)
-def _prctl():
-    """libc's prctl, looked up once in the fork server (a lookup per child costs milliseconds)."""
-    import ctypes
-
-    return ctypes.CDLL(None, use_errno=True).prctl
-
-
-def _kill_group(pid):
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-# ---------------------------------------------------------------------------------------------
-# the child
-
-
-def _child(job, arguments, writable, scratch, namespace, config):
-    """Run one job: set the process up, lock it down, run the cell and its cases."""
-    os.setsid()  # a process group of its own, which the fork server kills afterwards
-    _die_with_parent()
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.closerange(3, writable)
-    os.closerange(writable + 1, os.sysconf("SC_OPEN_MAX"))
-    sys.stdout, sys.stderr = CappedText(), CappedText()  # printing and warnings are not failures
-    os.chdir(scratch)
-    out = os.fdopen(writable, "wb")
-    cases = loads(arguments)
-    deps = _reference(job.deps, namespace)
-    _limit(config.memory)
-    _lock_down(config)
-    for record in _outcomes(job, cases, dict(namespace), deps):
-        write_frame(out, encode(record))
-
-
-def _reference(sources, namespace):
-    """{name: function} of the reference solutions of the exercises this one calls."""
-    reference = dict(namespace, __name__="reference")
-    for name, source in sources.items():
-        exec(compile(source, f"<reference {name}>", "exec"), reference)
-    return {name: reference[name] for name in sources}
-
-
-def _limit(memory_mb):
-    """Cap the child's memory (address space beyond what the fork server already maps), its
-    files and its core dumps."""
-    with open("/proc/self/status") as status:
-        mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
-    cap = mapped + memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE, MAX_FILE))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
-
-
-def _lock_down(config):
-    """Forget the grading package and install the audit hook that keeps graded code in bounds."""
-    for name in [m for m in sys.modules if m == "autograder" or m.startswith("autograder.")]:
-        del sys.modules[name]
-    sys.path[:] = [p for p in sys.path if p not in ("", PACKAGE_PARENT)]
-    protected = frozenset(tuple(pair) for pair in config.protected)
-    devices = frozenset([os.stat("/proc").st_dev]) if os.path.isdir("/proc") else frozenset()
-    sys.addaudithook(_hook(protected, devices))
-
-
-def _hook(protected, devices):
-    """The audit hook. Everything it uses is bound as a default argument (immutable, or a builtin),
-    so graded code can neither rebind the names it looks up nor change the sets it consults."""
-
-    def hook(event, args, _protected=protected, _devices=devices, _stat=os.stat, _type=type,
-             _path_events=PATH_EVENTS, _two=TWO_PATH_EVENTS, _refused=REFUSED_EVENTS,
-             _frozen=FROZEN_ATTRIBUTES, _Refused=PermissionError, _OSError=OSError, _str=str, _bytes=bytes,
-             _int=int, _startswith=str.startswith):
-        if event in _path_events:
-            # Only open() (which passes a str mode) cannot take a dir_fd, so only it may use a
-            # relative path: the check below resolves it against the same cwd as the call.
-            relative_ok = event == "open" and _type(args[1]) is _str
-            for path in (args[:2] if event in _two else args[:1]):
-                if _type(path) is _int or path is None:
-                    continue  # an open descriptor (obtained through this hook) or the cwd
-                if _type(path) is not _str and _type(path) is not _bytes:
-                    raise _Refused(f"{event}: graded code may name files by str paths only")
-                if not relative_ok and path[:1] not in ("/", b"/"):
-                    raise _Refused(f"{event}: graded code may not use a relative path here")
-                try:
-                    found = _stat(path)
-                except _OSError:
-                    continue  # nothing there (yet): nothing to protect
-                if (found.st_dev, found.st_ino) in _protected or found.st_dev in _devices:
-                    raise _Refused(f"{event}: graded code may not use {path!r}")
-        elif event == "import":
-            if _startswith(args[0], "autograder"):  # str's own method: a str subclass cannot lie to it
-                raise _Refused("graded code may not import the grading package")
-        elif event in _refused or event.startswith("ctypes."):
-            raise _Refused(f"{event} is not allowed in graded code")
-        elif event == "object.__setattr__" and args[1] in _frozen:
-            raise _Refused(f"setting {args[1]} is not allowed in graded code")
-
-    return hook
-
-
-def _outcomes(job, cases, namespace, deps):
-    """Records for the grader: the cell's Problem or Notes, then a CaseOutcome per case."""
-    cell = f"<{job.marker} cell>"
-    try:
-        code, removed = compiled(job.source, cell)
-    except SyntaxError as error:
-        yield Problem(problem("syntax_error", line=error.lineno or 0, error=str(error.msg)))
-        return
-    except (ValueError, MemoryError, RecursionError) as error:
-        yield Problem(problem("cannot_compile", error=type(error).__name__))
-        return
-    if removed:
-        yield Note(problem("ipython_lines", lines=", ".join(map(str, removed))))
-    try:
-        exec(code, namespace)
-    except BaseException as error:
-        yield Problem(problem("cell_raised", problem=raised(error, cell)))
-        return
-    fn = namespace.get(job.exercise)
-    if not callable(fn):
-        yield Problem(problem("no_function", name=job.exercise))
-        return
-    for index, args in enumerate(cases):
-        try:
-            captured, failure = attempt(fn, args, deps, job.watch, cell)
-        except BaseException as error:  # SystemExit, KeyboardInterrupt: still only this case
-            captured, failure = None, raised(error, cell)
-        yield CaseOutcome(index, captured, failure)
-
-
-def compiled(source, cell):
-    """(code, [line numbers of IPython commands left out]) of a graded cell.
-
-    A cell that does not compile is compiled again without its IPython lines (`%magic`,
-    `!shell`), which become `pass`: the grader runs Python, not IPython. A cell that compiles
-    is left as it is (a line starting with % may continue an expression).
-    """
-    try:
-        return compile(source, cell, "exec"), []
-    except SyntaxError:
-        stripped, removed = without_ipython(source)
-        if not removed:
-            raise
-        return compile(stripped, cell, "exec"), removed
-
-
-def without_ipython(source):
-    """(source, [line numbers]): source with each line that starts with % or ! made `pass`."""
-    lines, removed = source.splitlines(keepends=True), []
-    for number, line in enumerate(lines, start=1):
-        text = line.lstrip()
-        if text.startswith(("%", "!")):
-            lines[number - 1] = line[:len(line) - len(text)] + "pass\n"
-            removed.append(number)
-    return "".join(lines), removed
-
-
-# ---------------------------------------------------------------------------------------------
-# the grader's side
+SCRATCH_MB = 256  # size of each fork server's private /tmp (namespaces mode)
+STUDENT_UID = 61_000  # children of fork server i run as STUDENT_UID + i (when the grader is root)
+SANDBOXED = Path(forkserver.__file__).resolve().parent  # the package a fork server runs
+INSIDE = "/run/grading"  # where that package's folder is mounted inside the namespaces
+MODES = ("namespaces", "uid", "process")
+NAMESPACE_FLAGS = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                   "--die-with-parent", "--new-session"]
+# the capabilities a root fork server keeps in its namespaces: to drop its children to another
+# uid, to kill and clean up after them (their scratch belongs to them)
+ROOT_CAPABILITIES = ["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"]
 
 
 class SandboxError(RuntimeError):
-    """The fork server could not start (the release is broken, or Python is): grading cannot run."""
+    """The fork server could not start (the release is broken, or Python is, or the isolation
+    asked for is not available): grading cannot run."""
+
+
+def bwrap():
+    """The path of bwrap, or None."""
+    return shutil.which("bwrap")
+
+
+def _user_flags():
+    return [] if os.geteuid() == 0 else ["--unshare-user"]
+
+
+def strongest_isolation():
+    """(mode, why not stronger): the strongest mode of MODES this machine allows; why is None
+    for "namespaces", else says what is missing."""
+    path = bwrap()
+    if path is None:
+        why = "bwrap (bubblewrap) is not installed"
+    else:
+        probe = subprocess.run([path, *_user_flags(), *NAMESPACE_FLAGS, "--ro-bind", "/", "/", "true"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0:
+            return "namespaces", None
+        why = f"bwrap cannot create namespaces here ({probe.stderr.strip() or probe.returncode})"
+    return ("uid" if os.geteuid() == 0 else "process"), why
+
+
+def describe(mode):
+    """What a mode isolates, in a sentence for the instructor."""
+    return {
+        "namespaces": "namespaces (bwrap): no course files, no network, a private /tmp; as root, a uid of its own",
+        "uid": "WEAKER isolation without namespaces: a uid of its own that can read what any user can read",
+        "process": "the WEAKEST isolation, without namespaces and not as root: the grader's user, an audit hook",
+    }[mode]
+
+
+def choose_isolation(allow_weaker):
+    """The mode to grade in; SandboxError when namespaces are missing and allow_weaker is False."""
+    mode, why = strongest_isolation()
+    if mode != "namespaces" and not allow_weaker:
+        raise SandboxError(f"student code cannot be isolated in namespaces: {why}. Install Debian's bubblewrap "
+                           f"(apt-get install bubblewrap), or pass --allow-weaker-isolation to grade in "
+                           f"{describe(mode)}")
+    return mode
+
+
+def _site_packages():
+    """This interpreter's site-packages folders (the venv's, when it runs in one)."""
+    return sorted({str(Path(p).resolve()) for p in sys.path
+                   if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()})
+
+
+def _python_places():
+    """The folders a fork server needs from this machine: the Python install and its site-packages."""
+    places = {Path(sys.base_prefix).resolve(), Path(sysconfig.get_paths()["stdlib"]).resolve(),
+              Path(os.path.realpath(sys.executable)).parent}
+    return sorted(places | {Path(p) for p in _site_packages()})
+
+
+def _root_mounts():
+    """bwrap arguments for /usr and the top-level links or folders of a merged-/usr system."""
+    arguments = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64"):
+        top = Path("/", name)
+        if top.is_symlink():
+            arguments += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            arguments += ["--ro-bind", str(top), str(top)]
+    return arguments
+
+
+def namespace_command(release, python_path):
+    """The bwrap command line that starts a fork server in namespaces.
+
+    release     -- the release folder whose utils/ and data/ are mounted (read-only, same path)
+    python_path -- the sys.path entries the fork server gets
+    """
+    binds = [(str(place), str(place)) for place in _python_places() if not place.is_relative_to("/usr")]
+    binds += [(str(Path(release, name)), str(Path(release, name))) for name in ("utils", "data")
+              if Path(release, name).is_dir()]
+    binds.append((str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}"))
+    # the private /tmp first: a bind below /tmp (a venv, a release there) then shows through it
+    command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts(), *_sized(SCRATCH_MB), "--tmpfs", "/tmp"]
+    made = set()
+    for source, target in binds:
+        # bwrap would make the missing folders above a mount private (0700) to the children's uid
+        for folder in reversed(Path(target).parents[:-1]):
+            if str(folder) not in made and not folder.is_relative_to("/usr"):
+                command += ["--dir", str(folder)]  # 0755, as each tmpfs here
+                made.add(str(folder))
+        command += ["--ro-bind", source, target]
+    command += ["--proc", "/proc", "--dev", "/dev",
+                *_sized(1), "--tmpfs", "/dev/shm",
+                "--chdir", "/tmp", "--clearenv"]
+    if os.geteuid() == 0:
+        command += ["--cap-drop", "ALL", *[arg for cap in ROOT_CAPABILITIES for arg in ("--cap-add", cap)]]
+    for name, value in _environment(tmp="/tmp").items():
+        command += ["--setenv", name, value]
+    return command + [*_python_command(python_path), "/tmp"]
+
+
+def _sized(megabytes):
+    """bwrap's option that caps the next tmpfs, where this bwrap has it (0.7 and later); older
+    ones (Ubuntu 22.04's 0.6) leave the kernel's default: half the memory."""
+    return ["--size", str(megabytes * 2**20)] if _has_size_option(bwrap()) else []
+
+
+@functools.cache
+def _has_size_option(path):
+    return "--size" in subprocess.run([path, "--help"], capture_output=True, text=True).stdout
+
+
+def _environment(tmp):
+    return {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "MPLCONFIGDIR": f"{tmp}/matplotlib",
+            "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
+
+
+def _python_command(python_path):
+    """The interpreter, without site (no .pth file runs) and writing no bytecode, with its path set
+    to python_path, running the fork server; its scratch folder follows as the last argument.
+    Its environment is the one _environment() gives (not -E: PYTHONHASHSEED must hold)."""
+    boot = ("import sys; sys.path[:0] = sys.argv[1].split(':'); del sys.argv[1]; "
+            "from sandboxed.forkserver import serve; sys.exit(serve(sys.argv[1]))")
+    return [os.path.realpath(sys.executable), "-s", "-S", "-B", "-c", boot, os.pathsep.join(python_path)]
 
 
 class Sandbox:
     """One fork server, driven by one thread of the grader.
 
     config -- the ServerConfig the fork server starts with
+    mode   -- one of MODES
+    index  -- which of the grader's fork servers this is: its children's uid (as root) depends on it
     """
 
-    def __init__(self, config, scratch):
-        self.config = config
-        self.scratch = scratch
+    def __init__(self, config, mode, index=0):
+        self.mode = mode
+        uid = STUDENT_UID + index if os.geteuid() == 0 else None
+        self.config = dataclasses.replace(config, uid=uid, namespaces=mode == "namespaces")
         self.process = None
         self.start()
 
     def start(self):
-        env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT, TMPDIR=self.scratch, OPENBLAS_NUM_THREADS="1",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
-                   MPLBACKEND="Agg")
-        env.pop("NBGRADER_EXECUTION", None)
-        self.log = tempfile.TemporaryFile(dir=self.scratch)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.grading.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.log, cwd=tempfile.mkdtemp(dir=self.scratch), env=env, start_new_session=True)
-        write_frame(self.process.stdin, encode(self.config))
-        self.process.stdin.flush()
-        ready = self._reply(time.monotonic() + SETUP_TIMEOUT)
+        inside = self.mode == "namespaces"
+        package_parent = INSIDE if inside else str(SANDBOXED.parent)
+        python_path = [package_parent, *_site_packages()]
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the fork server runs; close() closes it)
+        if inside:
+            command, cwd, env = namespace_command(self.config.release, python_path), "/", {}
+            self.scratch = None
+        else:
+            self.scratch = tempfile.mkdtemp(prefix="autograder-server-")
+            os.chmod(self.scratch, 0o711)  # the children's uid passes through to its own folder
+            command, cwd = [*_python_command(python_path), self.scratch], self.scratch
+            env = _environment(tmp=self.scratch)
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                        cwd=cwd, env=env, start_new_session=True)
+        try:
+            write_frame(self.process.stdin, encode(self.config))
+            ready = self._reply(time.monotonic() + SETUP_TIMEOUT)
+        except OSError:  # it ended at once: its log says why
+            ready = None
         if ready != b"ready":
             self.log.seek(0)
             detail = ready.decode(errors="replace") if ready else self.log.read().decode(errors="replace")[-2000:]
@@ -377,24 +220,39 @@ class Sandbox:
             raise SandboxError(f"the grading process did not start: {detail}")
 
     def run(self, job, arguments):
-        """(Ending, output) of one job; the Ending says "lost" when the fork server died.
+        """(Ending, output) of one job; the Ending says "lost" when the fork server died or
+        missed its deadline while it ran this job. A fork server found dead before a job is
+        started again; one that cannot start loses only the jobs given to it meanwhile.
 
         job       -- the Job
         arguments -- dumps([the keyword arguments of each case])
         """
+        lost = Ending("lost", None, 0.0), b""
+        if self.process is None or self.process.poll() is not None:
+            self.close()
+            try:
+                self.start()
+            except (SandboxError, OSError):
+                self.close(wait=False)
+                return lost
+        output = bytearray()
         try:
-            write_frame(self.process.stdin, encode(job))
-            write_frame(self.process.stdin, arguments)
+            self.process.stdin.write(frames(repr(float(job.timeout)).encode(), encode(job), arguments))
             self.process.stdin.flush()
             deadline = time.monotonic() + job.timeout + GRACE
-            ending, output = self._reply(deadline), self._reply(deadline)
-        except (OSError, ValueError):
-            ending = output = None
-        if ending is None or output is None:
-            self.close()
-            self.start()
-            return Ending("lost", None, 0.0), b""
-        return decode(ending, (Ending,)), output
+            while True:
+                message = self._reply(deadline)
+                if message is None:
+                    raise EOFError("the fork server ended or missed its deadline")
+                if message[:1] == forkserver.OUTPUT:
+                    output += message[1:]
+                elif message[:1] == forkserver.ENDING:
+                    return decode(message[1:], (Ending,)), bytes(output)
+                else:
+                    raise ValueError("the fork server sent a message of no known kind")
+        except (OSError, ValueError, EOFError):
+            self.close(wait=False)  # started again before its next job
+            return lost
 
     def _reply(self, deadline):
         """The next message from the fork server, or None if it ended or missed the deadline."""
@@ -405,7 +263,7 @@ class Sandbox:
         fd, chunks, got = self.process.stdout.fileno(), [], 0
         while got < size:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            if remaining <= 0 or not _readable(fd, remaining):
                 return None
             chunk = os.read(fd, min(size - got, 1 << 20))
             if not chunk:
@@ -414,21 +272,29 @@ class Sandbox:
             got += len(chunk)
         return b"".join(chunks)
 
-    def close(self):
-        """Stop the fork server and anything left in its session."""
+    def close(self, wait=True):
+        """Stop the fork server and anything left in its session (its namespaces die with it).
+
+        wait -- let it finish first (GRACE seconds at most); False for one that failed
+        """
         if self.process is None:
             return
         try:
             self.process.stdin.close()
-            self.process.wait(timeout=GRACE)
+            if wait:
+                self.process.wait(timeout=GRACE)
         except (OSError, subprocess.TimeoutExpired):
             pass
-        _kill_group(self.process.pid)
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process.stdout.close()
         self.log.close()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
         self.process = None
 
 
-if __name__ == "__main__":
-    sys.exit(serve())
+def _readable(fd, timeout):
+    return bool(select.select([fd], [], [], timeout)[0])

@@ -9,7 +9,7 @@ process captured.
 import math
 from functools import lru_cache
 
-from .capture import attempt, capture
+from .sandboxed.capture import attempt, capture
 from .checks import CaseResult
 from .messages import from_plain
 from .reference import solution_namespace

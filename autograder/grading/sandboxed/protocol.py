@@ -9,8 +9,9 @@ Three layers, each one small:
 
 On top of them, the records of the conversation, each a frozen dataclass with typed fields:
 
-    grader -> fork server:  ServerConfig once, then per job a Job and the cases' arguments
-    fork server -> grader:  "ready" once, then per job an Ending and the child's output
+    grader -> fork server:  ServerConfig once, then per job its time limit, a Job and the cases'
+                            arguments (the fork server passes the last two on to the child unread)
+    fork server -> grader:  "ready" once, then per job the child's output in chunks and an Ending
     child -> grader:        Note, Problem or CaseOutcome records (inside the child's output)
 
 decode() rebuilds a record from bytes and checks every field's type: records that come from a
@@ -152,6 +153,11 @@ def frames(*payloads):
     return b"".join(_SIZE.pack(len(p)) + p for p in payloads)
 
 
+def frame_header(size):
+    """The HEADER_SIZE bytes that announce a frame of size bytes."""
+    return _SIZE.pack(size)
+
+
 def frame_size(header):
     """The length announced by a frame's HEADER_SIZE bytes of header."""
     return _SIZE.unpack(header)[0]
@@ -205,6 +211,8 @@ class ServerConfig:
     setup: list  # the sources of the release notebook's setup cells, run once
     memory: int  # MB of memory each child may allocate
     protected: list  # [[st_dev, st_ino], ...] of the files the audit hook refuses to graded code
+    uid: typing.Optional[int]  # the uid children run as (the fork server runs as root); None: its own
+    namespaces: bool  # the fork server is alone in its pid namespace (bwrap): it may kill all but itself
 
 
 @dataclass(frozen=True)
