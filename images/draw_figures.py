@@ -21,8 +21,8 @@ sampling.png
     (np.random.seed(seed + 2t) before np.random.choice at step t = 0, 1, ...), fed back as the
     next input, until the newline is drawn. The weights are NOT a trained model: they are a
     small random RNN (n_a = 16, drawn with numpy from a fixed seed), so the distributions are a
-    real tanh-RNN + softmax computation (the math of utils.rnn_step_forward, written out here so
-    the script stands alone), but the name is not dinosaur-like. The two seeds were picked so
+    real tanh-RNN + softmax computation (the math of utils.rnn.rnn_cell_forward and the output
+    layer, written out here so the script stands alone), but the name is not dinosaur-like. The two seeds were picked so
     the name is short enough to fit on the page.
 
 Left out on purpose: backpropagation through time, the LSTM, the training loss curve (the
