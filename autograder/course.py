@@ -35,6 +35,7 @@ COLAB_NOTEBOOKS = {
     "notebooks/shakespeare_lstm.ipynb": (
         "utils/__init__.py",
         "utils/rnn.py",  # utils/__init__.py imports it
+        "utils/activations.py",  # utils/rnn.py imports it
         "utils/text.py",
         "utils/lstm.py",
         "utils/gradient_check.py",

@@ -37,25 +37,17 @@ are computed for all T steps at once, as the math writes them:
 Only the recurrences (a<t> from a<t-1>, and backwards da<t-1> from da<t>) are loops.
 Measured with `python benchmarks/bench_rnn.py --iterations 8001 --repeats 3` on the shared 2-core
 machine: model(8001) 1.82 s CPU here, 3.02 s for the plain reading, 1.66x (the same seeded log).
+softmax lives in utils/activations.py (it is imported here, so `from utils.rnn import softmax` works).
 What this module leaves out on purpose: mini-batches and any other optimiser than plain SGD
 (the LSTM notebook has both).
 """
 
 import numpy as np
 
+from .activations import softmax
+
 PARAMETER_NAMES = ("Wax", "Waa", "Wya", "b", "by")
 GRADIENT_NAMES = tuple("d" + name for name in PARAMETER_NAMES)
-
-
-def softmax(x):
-    """Softmax over axis 0: each column of x becomes a probability distribution.
-
-    x -- scores, shape (n, m): one column per example or time step (m is 1 for a single one)
-    Returns probabilities of the same shape and dtype; every column sums to 1.
-    """
-    # Subtracting a column's max does not change its softmax but keeps exp() from overflowing.
-    e_x = np.exp(x - x.max(axis=0, keepdims=True))
-    return e_x / e_x.sum(axis=0, keepdims=True)
 
 
 def smooth(loss, cur_loss):
@@ -193,14 +185,12 @@ def rnn_backward(X, Y, parameters, cache):
     for t in reversed(range(T)):
         dz[:, t:t + 1], da_next = rnn_cell_backward(da_from_output[:, t:t + 1] + da_next, a[t], parameters)
 
-    gradients = {
-        "dWax": np.dot(dz, inputs.T),  # sum over t of dz<t> x<t>.T
-        "dWaa": np.dot(dz, previous_states.T),  # sum over t of dz<t> a<t-1>.T
-        "dWya": dWya,
-        "db": np.sum(dz, axis=1, keepdims=True),
-        "dby": dby,
-        "da_next": da_next,  # with respect to a0 = a[-1]
-    }
+    # The shared weights get the sum over the steps of each step's share.
+    dWax = np.dot(dz, inputs.T)  # sum over t of dz<t> x<t>.T
+    dWaa = np.dot(dz, previous_states.T)  # sum over t of dz<t> a<t-1>.T
+    db = np.sum(dz, axis=1, keepdims=True)
+    # da_next: the gradient with respect to a0 = a[-1]
+    gradients = {"dWax": dWax, "dWaa": dWaa, "dWya": dWya, "db": db, "dby": dby, "da_next": da_next}
     return gradients, a
 
 
