@@ -89,12 +89,13 @@ def rnn_forward_test(rnn_forward):
         assert np.isclose(y_hat[t].sum(), 1), f"y_hat[{t}] should sum to 1 (a softmax over the characters)"
     assert np.array_equal(a[-1], a0_before) and np.array_equal(a0, a0_before), (
         "a[-1] must be a copy of a0 (np.copy), and a0 must stay as it was")
-    hint = "Check the loop (a[t] from a[t - 1]), the output layer softmax(Wya a<t> + by) and the loss."
+    # In the order of the computation, so the first difference points at the part to fix.
     expected = EXPECTED["forward"]
-    _compare("loss", loss, expected[0], "The loss is -log of the probability of each target Y[t], summed over t.")
-    _compare("a[3][1]", a[3][1, 0], expected[1], hint)
+    _compare("a[3][1]", a[3][1, 0], expected[1], "Check the loop: a[t] from a[t - 1] and x[t], with rnn_cell_forward.")
+    hint = "Check the output layer: y_hat<t> = softmax(Wya a<t> + by), column t of probs."
     _compare("y_hat[2][3]", y_hat[2][3, 0], expected[2], hint)
     _compare("np.sum(y_hat[1] * y_hat[1])", np.sum(y_hat[1] * y_hat[1]), expected[3], hint)
+    _compare("loss", loss, expected[0], "The loss is -log of the probability of each target Y[t], summed over t.")
     _passed("rnn_forward")
 
 
