@@ -13,12 +13,13 @@ import nbformat
 import pytest
 
 from autograder.authoring import colab, release
-from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT
+from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT, assignments
 from tests.notebook_runner import execute, text_of
 from tests.submissions import DINO, solutions, submission
 
 ASSIGNMENT, RELEASE_DIR, SUPPORT_FILES = DINO.name, DINO.release_dir, DINO.support_files
-STUDENT_NOTEBOOKS = [e.notebook.relative_to(COURSE_ROOT).as_posix() for e in DINO.editions] + list(COLAB_NOTEBOOKS)
+STUDENT_NOTEBOOKS = ([e.notebook.relative_to(COURSE_ROOT).as_posix() for a in assignments().values() for e in a.editions]
+                     + list(COLAB_NOTEBOOKS))
 
 
 def _setup_cell(nb):
@@ -40,18 +41,20 @@ def test_student_notebook_starts_with_title_purpose_badge_then_the_setup_cell(no
 
 def test_committed_sources_match_the_repository_setting():
     hint = "run `python -m autograder release` after changing REPOSITORY or BRANCH in autograder/course.py"
-    assert nbformat.read(DINO.source_notebook, as_version=4) == release.english_source(DINO), hint
+    for assignment in assignments().values():
+        assert nbformat.read(assignment.source_notebook, as_version=4) == release.english_source(assignment), hint
     for notebook, files in COLAB_NOTEBOOKS.items():
         nb = nbformat.read(COURSE_ROOT / notebook, as_version=4)
         assert nb == colab.add_colab_cells(nbformat.from_dict(nb), notebook, "", files), f"{notebook}: {hint}"
 
 
-def test_setup_cell_downloads_the_release_support_files_and_nothing_else():
-    source = _setup_cell(nbformat.read(RELEASE_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)).source
+@pytest.mark.parametrize("assignment", assignments().values(), ids=lambda a: a.name)
+def test_setup_cell_downloads_the_release_support_files_and_nothing_else(assignment):
+    source = _setup_cell(nbformat.read(assignment.release_dir / f"{assignment.name}.ipynb", as_version=4)).source
     listed = re.findall(r'^ {8}"([^"]+)",$', source, flags=re.MULTILINE)
-    assert listed == list(SUPPORT_FILES)
-    assert all((RELEASE_DIR / name).is_file() for name in listed)
-    assert f'"{colab.files_url()}"' in source and f"/release/{ASSIGNMENT}/{{name}}" in source
+    assert listed == list(assignment.support_files)
+    assert all((assignment.release_dir / name).is_file() for name in listed)
+    assert f'"{colab.files_url()}"' in source and f"/release/{assignment.name}/{{name}}" in source
 
 
 def test_adding_the_cells_twice_changes_nothing():
