@@ -127,7 +127,7 @@ def rnn_forward(X, Y, a0, parameters, vocab_size=None):
         a[t] = rnn_cell_forward(parameters, a[t - 1], x[t])
 
     # The output layer for all steps at once: column t of A is a<t>, column t of probs is y_hat<t>.
-    A = np.hstack([a[t] for t in range(T)])
+    A = np.concatenate([a[t] for t in range(T)], axis=1)
     probs = softmax(np.dot(parameters["Wya"], A) + parameters["by"])
     y_hat = {t: probs[:, t:t + 1] for t in range(T)}
     loss = -float(np.sum(np.log(probs[Y, range(T)])))  # the probability of each step's target
@@ -167,16 +167,16 @@ def rnn_backward(X, Y, parameters, cache):
     y_hat, a, x = cache
     T = len(X)
     # Column t of each: the step's input x<t>, its state a<t>, the previous state a<t-1>.
-    inputs = np.hstack([x[t] for t in range(T)])
-    states = np.hstack([a[t] for t in range(T)])
-    previous_states = np.hstack([a[t - 1] for t in range(T)])
+    inputs = np.concatenate([x[t] for t in range(T)], axis=1)
+    states = np.concatenate([a[t] for t in range(T)], axis=1)
+    previous_states = np.concatenate([a[t - 1] for t in range(T)], axis=1)
 
     # The output layer, all steps at once: the gradient of softmax + cross-entropy with respect
     # to the scores is y_hat - one_hot(Y); column t is dy<t>.
-    dy = np.hstack([y_hat[t] for t in range(T)])
+    dy = np.concatenate([y_hat[t] for t in range(T)], axis=1)
     dy[Y, range(T)] -= 1
     dWya = np.dot(dy, states.T)  # sum over t of dy<t> a<t>.T
-    dby = np.sum(dy, axis=1, keepdims=True)
+    dby = dy.sum(axis=1, keepdims=True)
     da_from_output = np.dot(parameters["Wya"].T, dy)  # column t: what a<t> gets from y_hat<t>
 
     # The recurrence, backwards: a<t> also gets what step t+1 sends back (nothing at the last step).
@@ -188,7 +188,7 @@ def rnn_backward(X, Y, parameters, cache):
     # The shared weights get the sum over the steps of each step's share.
     dWax = np.dot(dz, inputs.T)  # sum over t of dz<t> x<t>.T
     dWaa = np.dot(dz, previous_states.T)  # sum over t of dz<t> a<t-1>.T
-    db = np.sum(dz, axis=1, keepdims=True)
+    db = dz.sum(axis=1, keepdims=True)
     # da_next: the gradient with respect to a0 = a[-1]
     gradients = {"dWax": dWax, "dWaa": dWaa, "dWya": dWya, "db": db, "dby": dby, "da_next": da_next}
     return gradients, a
@@ -200,25 +200,30 @@ def rnn_backward(X, Y, parameters, cache):
 
 
 def _check_example(X, Y, parameters, a0=None, vocab_size=None):
-    """ValueError unless the parameters' shapes agree, X and Y are index lists of one length, a0 fits."""
+    """ValueError unless the parameters' shapes agree, X and Y have one length and hold character
+    indices (X may hold None), and a0 fits. rnn_backward, which reads only the length of X, passes
+    no a0, and its X is not looked into."""
     _check_parameters(parameters)
     (n_a, n_x), n_y = parameters["Wax"].shape, parameters["Wya"].shape[0]
     if vocab_size is not None and vocab_size != n_x:
         raise ValueError(f"vocab_size is {vocab_size} but Wax has {n_x} columns; they must agree")
     if not 0 < len(X) == len(Y):
         raise ValueError(f"X has {len(X)} steps and Y has {len(Y)}; they must have the same length, at least 1")
-    for name, indices, size, none_allowed in (("X", X, n_x, True), ("Y", Y, n_y, False)):
-        for t, ix in enumerate(indices):
-            if not (none_allowed and ix is None) and not (_is_int(ix) and 0 <= ix < size):
-                expected = f"ints in [0, {size})" + (" or None" if none_allowed else "")
-                raise ValueError(f"{name}[{t}] is {ix!r}, which is not a character index: expected {expected}")
+    if a0 is not None:
+        _check_indices("X", X, n_x, none_allowed=True)
+    _check_indices("Y", Y, n_y, none_allowed=False)
     if a0 is not None and np.shape(a0) != (n_a, 1):
         raise ValueError(f"a0 has shape {np.shape(a0)}; expected ({n_a}, 1)")
 
 
-def _is_int(ix):
-    """True for a Python or numpy integer that is not a bool."""
-    return isinstance(ix, (int, np.integer)) and not isinstance(ix, (bool, np.bool_))
+def _check_indices(name, indices, size, none_allowed):
+    """ValueError naming the first entry of indices that is not an int in [0, size) (nor None, when allowed)."""
+    for t, ix in enumerate(indices):
+        # type(ix) is int leaves out bool; a numpy bool is not an np.integer
+        if (type(ix) is int or isinstance(ix, np.integer)) and 0 <= ix < size or (ix is None and none_allowed):
+            continue
+        expected = f"ints in [0, {size})" + (" or None" if none_allowed else "")
+        raise ValueError(f"{name}[{t}] is {ix!r}, which is not a character index: expected {expected}")
 
 
 def _check_parameters(parameters):
@@ -248,5 +253,5 @@ def _check_cache(cache, T, parameters):
         for t in range(first, T):
             if t not in steps:
                 raise ValueError(f"the cache's {name} has no time step {t}; expected keys {first}..{T - 1}")
-            if np.shape(steps[t]) != (n, 1):
+            if getattr(steps[t], "shape", None) != (n, 1):
                 raise ValueError(f"the cache's {name}[{t}] has shape {np.shape(steps[t])}; expected ({n}, 1)")
