@@ -220,3 +220,36 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_passes_its_tests(tm
     assert printed.count("All tests passed") == len(STEP.exercises)
     assert "lstm_cell_forward is optional and not written yet" in printed
     assert sorted(_Mirror.requested) == sorted(f"/release/{NAME}/{name}" for name in STEP.support_files)
+
+
+# ---------------------------------------------------------------------------------------------
+# in Gradescope's container (the set-up of tests/test_gradescope.py, with this assignment's bundle)
+
+
+@pytest.mark.slow
+def test_the_gradescope_bundle_grades_the_notebook(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from tests.test_gradescope import notebook_bytes, run
+
+    zip_path, root = tmp_path / "autograder.zip", tmp_path / "autograder"
+    made = subprocess.run([sys.executable, "-m", "autograder", "gradescope", NAME, str(zip_path)], cwd=COURSE_ROOT,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.read(f"release/{NAME}/utils/__init__.py") == STEP.support_source("utils/__init__.py").read_bytes()
+        assert not any(name.endswith("utils/rnn.py") for name in archive.namelist()), "the answers stay out"
+        archive.extractall(root / "source")
+        for info in archive.infolist():
+            os.chmod(root / "source" / info.filename, info.external_attr >> 16)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root / "source", capture_output=True,
+                           text=True, env=dict(os.environ, AUTOGRADER_ROOT=str(root)))
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    for student, points in EXPECTED.items():
+        done, results = run(root, {f"{NAME}.ipynb": notebook_bytes(STUDENTS[student])})
+        assert results is not None, done.stdout + done.stderr
+        assert results["score"] == sum(points.values()), (student, results)
