@@ -18,8 +18,8 @@ from tests.notebook_runner import execute, text_of
 from tests.submissions import DINO, solutions, submission
 
 ASSIGNMENT, RELEASE_DIR, SUPPORT_FILES = DINO.name, DINO.release_dir, DINO.support_files
-STUDENT_NOTEBOOKS = ([e.notebook.relative_to(COURSE_ROOT).as_posix() for a in assignments().values() for e in a.editions]
-                     + list(COLAB_NOTEBOOKS))
+STUDENT_NOTEBOOKS = ([e.notebook.relative_to(COURSE_ROOT).as_posix()
+                      for a in assignments().values() for e in a.editions] + list(COLAB_NOTEBOOKS))
 
 
 def _setup_cell(nb):

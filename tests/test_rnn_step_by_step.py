@@ -5,7 +5,11 @@ solution notebook passes, its public tests and gradient check catch mistakes, an
 import ast
 import copy
 import inspect
+import os
 import shutil
+import subprocess
+import sys
+import zipfile
 
 import nbformat
 import numpy as np
@@ -18,6 +22,8 @@ from autograder.grading import grader
 from autograder.grading.notebooks import marker_number
 from autograder.grading.reference import solution_namespace, solution_sources
 from tests.notebook_runner import execute, text_of
+from tests.test_colab import _Mirror, colab_kernel_env, mirror  # noqa: F401 (the simulated Colab's fixtures)
+from tests.test_gradescope import notebook_bytes, run
 from utils import rnn, rnn_tests
 
 STEP = assignment("rnn_step_by_step")
@@ -104,8 +110,13 @@ def test_the_hidden_cases_differ_from_the_public_example_in_seed_and_shape():
         public = [c.build() for c in cases if c.public]
         hidden = [c.build() for c in cases if not c.public]
         assert len(public) == 1 and len(hidden) >= 3, name
-        shapes = {tuple(np.shape(v) for v in args.get("parameters", {}).values()) for args in hidden}
+
+        def shape(args):
+            return tuple(np.shape(v) for v in args["parameters"].values())
+
+        shapes = {shape(args) for args in hidden}
         assert len(shapes) == len(hidden), f"{name}: every hidden case has parameters of its own shape"
+        assert shape(public[0]) not in shapes, f"{name}: no hidden case has the public example's shape"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,8 +218,6 @@ def test_nbgrader_and_the_projects_grader_give_the_same_points(nbgrader_course, 
 # ---------------------------------------------------------------------------------------------
 # on Colab (the simulated session of tests/test_colab.py)
 
-from tests.test_colab import _Mirror, colab_kernel_env, mirror  # noqa: E402,F401 (fixtures)
-
 
 def test_on_colab_the_notebook_alone_downloads_its_files_and_passes_its_tests(tmp_path, colab_kernel_env):  # noqa: F811
     folder = tmp_path / "content"
@@ -228,19 +237,13 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_passes_its_tests(tm
 
 @pytest.mark.slow
 def test_the_gradescope_bundle_grades_the_notebook(tmp_path):
-    import os
-    import subprocess
-    import sys
-    import zipfile
-
-    from tests.test_gradescope import notebook_bytes, run
-
     zip_path, root = tmp_path / "autograder.zip", tmp_path / "autograder"
     made = subprocess.run([sys.executable, "-m", "autograder", "gradescope", NAME, str(zip_path)], cwd=COURSE_ROOT,
                           capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     with zipfile.ZipFile(zip_path) as archive:
-        assert archive.read(f"release/{NAME}/utils/__init__.py") == STEP.support_source("utils/__init__.py").read_bytes()
+        own_init = STEP.support_source("utils/__init__.py").read_bytes()
+        assert archive.read(f"release/{NAME}/utils/__init__.py") == own_init
         assert not any(name.endswith("utils/rnn.py") for name in archive.namelist()), "the answers stay out"
         archive.extractall(root / "source")
         for info in archive.infolist():
