@@ -40,8 +40,8 @@ choice buys, on the dinosaur training:
   np.sum: the same result with fewer Python-level wrapper calls, about a tenth of the time left;
 - the input checks at the bottom cost about a tenth; they are kept for the messages they give.
 Measured (`python benchmarks/bench_rnn.py`, medians of 3 on 2 cores shared with other jobs, load
-about 6): model(22001) 5.32 s CPU against 7.79 s for the plain reading, 1.46x; with
-`--iterations 8001`, 1.50x to 1.66x depending on the load. Both give the course's seeded log.
+about 6): model(22001) 4.40 s CPU against 7.17 s for the plain reading, 1.63x (1.46x in an
+earlier run under the same load); `--iterations 8001`: 1.75x. Both give the course's seeded log.
 softmax lives in utils/activations.py (it is imported here, so `from utils.rnn import softmax` works).
 What this module leaves out on purpose: mini-batches and any other optimiser than plain SGD
 (the LSTM notebook has both).
