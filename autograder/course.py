@@ -2,7 +2,8 @@
 
 An assignment is data. Each one is a folder `autograder/assignments/<name>/` with
 - `assignment.toml`: its title, its graded exercises (marker, points, dependencies, the arguments
-  whose state after the call matters), its support files and its editions;
+  whose state after the call matters), its support files (and, for a file the release holds under
+  another path than the course, where the course keeps it) and its editions;
 - `cases.py`: its grading cases and their checks (`CASES = {exercise: [Case, ...]}`);
 and, as nbgrader has it, its source notebook `source/<name>/<name>.ipynb` with the solutions and
 hidden tests. Everything else (the graders, the release, the report, the gradebook) reads an
@@ -29,6 +30,7 @@ COLAB_NOTEBOOKS = {
     "notebooks/shakespeare_lstm.ipynb": (
         "utils/__init__.py",
         "utils/rnn.py",  # utils/__init__.py imports it
+        "utils/activations.py",  # utils/rnn.py imports it
         "utils/text.py",
         "utils/lstm.py",
         "utils/gradient_check.py",
@@ -76,8 +78,13 @@ class Assignment:
     place: int  # in the series
     folder: Path  # autograder/assignments/<name>/
     exercises: dict  # {name: Exercise}, in notebook order
-    support_files: tuple  # paths relative to the course root
+    support_files: tuple  # paths in the release folder; the course's file of the same path unless support_sources says
     editions: tuple  # Edition, the source's own language first
+    support_sources: dict  # {path in the release: the course's path of that file}, for files kept elsewhere
+
+    def support_source(self, name):
+        """The course's copy (absolute path) of the support file at path `name` of the release."""
+        return COURSE_ROOT / self.support_sources.get(name, name)
 
     @property
     def source_dir(self):
@@ -154,7 +161,7 @@ def load(folder):
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CourseError(f"{path}: {error}") from None
     name = folder.name
-    _only(data, {"title", "place", "support_files", "exercises", "editions"}, path)
+    _only(data, {"title", "place", "support_files", "support_sources", "exercises", "editions"}, path)
     title = _field(data, "title", str, path)
     place = _field(data, "place", int, path)
     exercises = {}
@@ -184,9 +191,19 @@ def load(folder):
             raise CourseError(f"{path}, exercise {exercise.name}: uses {sorted(unknown)}, "
                               "which are not other exercises of the assignment")
     support_files = tuple(_strings(data, "support_files", path))
+    support_sources = data.get("support_sources", {})
+    if not (isinstance(support_sources, dict) and all(isinstance(v, str) for v in support_sources.values())):
+        raise CourseError(f"{path}: 'support_sources' must be a table of strings")
+    unknown = sorted(set(support_sources) - set(support_files))
+    if unknown:
+        raise CourseError(f"{path}: support_sources names {unknown}, which are not among the support_files")
     for file in support_files:
-        if not (COURSE_ROOT / file).is_file() or Path(file).is_absolute() or ".." in Path(file).parts:
-            raise CourseError(f"{path}: support file {file!r} is not a file of the course")
+        source = support_sources.get(file, file)
+        for where in {file, source}:
+            if Path(where).is_absolute() or ".." in Path(where).parts:
+                raise CourseError(f"{path}: support file {where!r} is not a file of the course")
+        if not (COURSE_ROOT / source).is_file():
+            raise CourseError(f"{path}: support file {source!r} is not a file of the course")
     editions = []
     for number, entry in enumerate(_field(data, "editions", list, path), start=1):
         where = f"{path}, edition {number}"
@@ -207,7 +224,7 @@ def load(folder):
                                 None if translation is None else COURSE_ROOT / translation, own_title))
     if len({e.language for e in editions}) != len(editions):
         raise CourseError(f"{path}: two editions have the same language")
-    return Assignment(name, title, place, folder, exercises, support_files, tuple(editions))
+    return Assignment(name, title, place, folder, exercises, support_files, tuple(editions), dict(support_sources))
 
 
 def _only(table, keys, where):

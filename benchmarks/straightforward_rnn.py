@@ -1,14 +1,35 @@
 """The baseline: the RNN helpers written the plain way, rnn_forward / rnn_backward one time
 step at a time with dicts, the parameters as separate arrays updated one by one.
 
-This is the plain reading of the math (the shape of the original assignment's helper module),
-kept as the yardstick for benchmarks/bench_rnn.py and as an oracle for the tests: our
-vectorised utils.rnn must give the same numbers.
+This is the shape of the original assignment's helper module: every step computes its output
+layer and adds its share to every weight gradient. It is kept, unchanged, as the yardstick for
+benchmarks/bench_rnn.py and as an oracle for the tests: utils.rnn must give the same numbers.
 """
 
 import numpy as np
 
-from utils.rnn import rnn_step_backward, rnn_step_forward
+from utils.rnn import softmax
+
+
+def rnn_step_forward(parameters, a_prev, x):
+    """One step: the new hidden state (n_a, 1) and the softmax output (n_y, 1)."""
+    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
+    a_next = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)
+    p_t = softmax(np.dot(Wya, a_next) + by)
+    return a_next, p_t
+
+
+def rnn_step_backward(dy, gradients, parameters, x, a, a_prev):
+    """Add one step's contribution to every gradient, in place; da_next becomes the previous step's."""
+    gradients["dWya"] += np.dot(dy, a.T)
+    gradients["dby"] += dy
+    da = np.dot(parameters["Wya"].T, dy) + gradients["da_next"]
+    daraw = (1 - a * a) * da
+    gradients["db"] += daraw
+    gradients["dWax"] += np.dot(daraw, x.T)
+    gradients["dWaa"] += np.dot(daraw, a_prev.T)
+    gradients["da_next"] = np.dot(parameters["Waa"].T, daraw)
+    return gradients
 
 
 def initialize_parameters(n_a, n_x, n_y):

@@ -1,4 +1,4 @@
-"""Draw the figures of the dinosaur notebook: `python images/draw_figures.py [OUTPUT_DIR]`.
+"""Draw the figures of the RNN notebooks: `python images/draw_figures.py [OUTPUT_DIR]`.
 
 Every figure is computed and drawn here with numpy and matplotlib (Agg); nothing is copied from
 elsewhere. OUTPUT_DIR defaults to the folder of this file (the repository's images/).
@@ -21,9 +21,15 @@ sampling.png
     (np.random.seed(seed + 2t) before np.random.choice at step t = 0, 1, ...), fed back as the
     next input, until the newline is drawn. The weights are NOT a trained model: they are a
     small random RNN (n_a = 16, drawn with numpy from a fixed seed), so the distributions are a
-    real tanh-RNN + softmax computation (the math of utils.rnn_step_forward, written out here so
-    the script stands alone), but the name is not dinosaur-like. The two seeds were picked so
+    real tanh-RNN + softmax computation (the math of utils.rnn.rnn_cell_forward and the output
+    layer, written out here so the script stands alone), but the name is not dinosaur-like. The two seeds were picked so
     the name is short enough to fit on the page.
+
+rnn_cell.png
+    One RNN cell of the step-by-step notebook, forward and backward: x<t> and a<t-1> go through
+    Wax, Waa and b into z<t>, tanh makes a<t>, which goes on to the next step and through Wya, by
+    and softmax into y_hat<t>; underneath, in red, the gradients of rnn_cell_backward and
+    rnn_backward flowing the other way (dy<t>, da<t>, dz<t>, da<t-1>). A diagram: no numbers.
 
 Left out on purpose: backpropagation through time, the LSTM, the training loss curve (the
 notebook plots that itself, from the student's run) and anything that would need training.
@@ -47,7 +53,7 @@ import matplotlib.patheffects as path_effects  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-FIGURES = ("rnn_unrolled.png", "clipping.png", "sampling.png")
+FIGURES = ("rnn_unrolled.png", "clipping.png", "sampling.png", "rnn_cell.png")
 
 # The vocabulary of the dinosaur data: the newline (end of name) is index 0, then a..z.
 CHARS = ["\n"] + [chr(ord("a") + i) for i in range(26)]
@@ -559,6 +565,61 @@ def draw_sampling(path):
     save(fig, path)
 
 
+# --------------------------------------------------------------------------------------------
+# 4. One RNN cell, forward and backward
+# --------------------------------------------------------------------------------------------
+
+def draw_rnn_cell(path):
+    """The cell's forward equations left to right, and its gradients right to left underneath."""
+    fig, ax = plt.subplots(figsize=(12, 5.4))
+    ax.set_axis_off()
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+    ax.set_xlim(0, 12)
+    ax.set_ylim(0, 5.4)
+    back = DRAWN
+
+    # forward: inputs at the left and bottom, the cell in the middle, the output at the top
+    box(ax, (1.0, 3.0), 1.3, 0.8, CELL_FC, CELL_EC)
+    ax.text(1.0, 3.0, sup("a", "t-1"), ha="center", va="center", fontsize=16)
+    box(ax, (4.2, 1.0), 1.3, 0.8, INPUT_FC, INPUT_EC)
+    ax.text(4.2, 1.0, sup("x", "t"), ha="center", va="center", fontsize=16)
+    box(ax, (4.2, 3.0), 3.6, 0.9, "white", INK)
+    ax.text(4.2, 3.0, r"$z = W_{ax}\,x^{\langle t \rangle} + W_{aa}\,a^{\langle t-1 \rangle} + b$",
+            ha="center", va="center", fontsize=13)
+    box(ax, (7.3, 3.0), 1.3, 0.8, CELL_FC, CELL_EC)
+    ax.text(7.3, 3.0, sup("a", "t"), ha="center", va="center", fontsize=16)
+    box(ax, (7.3, 4.75), 3.4, 0.8, OUT_FC, OUT_EC)
+    ax.text(7.3, 4.75, r"$\hat{y}^{\langle t \rangle} = \mathrm{softmax}(W_{ya}\,a^{\langle t \rangle} + b_y)$",
+            ha="center", va="center", fontsize=13)
+    box(ax, (10.9, 3.0), 1.6, 0.8, "#f4f4f4", TARGET_EC)
+    ax.text(10.9, 3.0, "next step", ha="center", va="center", fontsize=12)
+    arrow(ax, (1.65, 3.0), (2.4, 3.0))
+    arrow(ax, (4.2, 1.4), (4.2, 2.55))
+    arrow(ax, (6.0, 3.0), (6.65, 3.0))
+    ax.text(6.32, 3.15, "tanh", ha="center", va="bottom", fontsize=11)
+    arrow(ax, (7.3, 3.4), (7.3, 4.35))
+    arrow(ax, (7.95, 3.0), (10.1, 3.0))
+
+    # backward, in red, below the forward arrows
+    kw = dict(color=back, lw=1.4)
+    arrow(ax, (8.5, 4.35), (7.75, 3.45), **kw)
+    ax.text(8.6, 3.95, r"$W_{ya}^T\,dy^{\langle t \rangle}$" + "\n" +
+            r"$dy^{\langle t \rangle} = \hat{y}^{\langle t \rangle} - \mathrm{one\_hot}(Y_t)$",
+            ha="left", va="center", fontsize=11, color=back)
+    arrow(ax, (10.1, 2.55), (7.95, 2.55), **kw)
+    ax.text(9.05, 2.35, r"$W_{aa}^T\,dz^{\langle t+1 \rangle}$", ha="center", va="top", fontsize=11, color=back)
+    arrow(ax, (6.65, 2.55), (6.0, 2.55), **kw)
+    ax.text(6.35, 1.75, r"$dz = (1 - a^2) * da$", ha="center", va="center", fontsize=11, color=back)
+    arrow(ax, (2.4, 2.55), (1.65, 2.55), **kw)
+    ax.text(2.0, 2.1, r"$da^{\langle t-1 \rangle} = W_{aa}^T\,dz$", ha="center", va="center", fontsize=11,
+            color=back)
+    ax.text(0.3, 0.45, "forward (black): rnn_cell_forward makes a<t>; the output layer makes y_hat<t>.",
+            ha="left", va="center", fontsize=11, color="#444444")
+    ax.text(0.3, 0.15, "backward (red): rnn_cell_backward gets da, the sum of the two red arrows into a<t>, "
+            "and returns dz and da<t-1>.", ha="left", va="center", fontsize=11, color="#444444")
+    save(fig, path)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output_dir", nargs="?", default=str(HERE),
@@ -574,6 +635,7 @@ def main(argv=None):
         draw_rnn_unrolled(out / FIGURES[0])
         draw_clipping(out / FIGURES[1])
         draw_sampling(out / FIGURES[2])
+        draw_rnn_cell(out / FIGURES[3])
     for name in FIGURES:
         print(out / name)
 

@@ -10,6 +10,7 @@ from nbgrader.api import Gradebook
 from autograder.authoring import release, translation
 from autograder.authoring.release import run_nbgrader
 from autograder.grading.notebooks import edition_of, marker_number, read_cells, setup_sources
+from autograder.course import assignments
 from tests.submissions import DINO, FULL, solutions, submission
 
 ZH = DINO.edition("zh-CN")
@@ -17,10 +18,14 @@ TRANSLATION_FILE = ZH.translation
 ENGLISH = release.english_source(DINO)
 TRANSLATIONS = translation.load(TRANSLATION_FILE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# (assignment, its English source, its zh-CN translations) of every assignment with a Chinese edition
+TRANSLATED = [(a, release.english_source(a), translation.load(a.edition("zh-CN").translation))
+              for a in assignments().values() if any(e.language == "zh-CN" for e in a.editions)]
 
 
-def test_every_markdown_cell_has_an_up_to_date_translation():
-    found = translation.problems(ENGLISH, TRANSLATIONS, TRANSLATION_FILE)
+@pytest.mark.parametrize("assignment, english, translations", TRANSLATED, ids=lambda v: getattr(v, "name", ""))
+def test_every_markdown_cell_has_an_up_to_date_translation(assignment, english, translations):
+    found = translation.problems(english, translations, assignment.edition("zh-CN").translation)
     assert not found, "\n".join(found)
 
 
@@ -29,8 +34,9 @@ def _code_cells(path):
     return [(c.id, c.source, c.metadata) for c in nb.cells if c.cell_type == "code"]
 
 
-def test_code_cells_are_identical_in_both_editions():
-    assert _code_cells(DINO.editions[0].notebook) == _code_cells(ZH.notebook)
+@pytest.mark.parametrize("assignment", [a for a, _, _ in TRANSLATED], ids=lambda a: a.name)
+def test_code_cells_are_identical_in_both_editions(assignment):
+    assert _code_cells(assignment.editions[0].notebook) == _code_cells(assignment.edition("zh-CN").notebook)
 
 
 def test_both_editions_are_one_nbgrader_assignment_with_one_notebook_name():
@@ -69,11 +75,13 @@ def _prose(markdown):
     return re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)", " ", markdown, flags=re.DOTALL)
 
 
-@pytest.mark.parametrize("cell", translation.translatable(ENGLISH), ids=lambda c: c.id)
-def test_translation_is_chinese_and_keeps_the_cells_structure(cell):
-    prose = _prose(TRANSLATIONS[cell.id].text)
+@pytest.mark.parametrize("translations, cell", [(t, c) for _, english, t in TRANSLATED
+                                                 for c in translation.translatable(english)],
+                         ids=lambda v: getattr(v, "id", ""))
+def test_translation_is_chinese_and_keeps_the_cells_structure(translations, cell):
+    prose = _prose(translations[cell.id].text)
     assert len(CJK.findall(prose)) > len(re.findall(r"[A-Za-z]", prose)), "the prose is mostly Chinese"
-    assert _structure(TRANSLATIONS[cell.id].text) == _structure(cell.source)
+    assert _structure(translations[cell.id].text) == _structure(cell.source)
 
 
 def test_a_changed_english_cell_makes_its_translation_stale_and_stay_english():
@@ -128,7 +136,8 @@ def test_stock_nbgrader_grades_the_chinese_edition_like_the_english_one(graded_c
     root, autograde = graded_course
     assert autograde.returncode == 0, autograde.stdout + autograde.stderr
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        assert [a.name for a in gb.assignments] == [DINO.name], "one assignment, whatever the edition"
+        # one nbgrader assignment per assignment of the course, whatever the editions
+        assert sorted(a.name for a in gb.assignments) == sorted(assignments())
         scores = {student: {name: gb.find_grade(f"test_{name}", DINO.name, DINO.name, student).score
                             for name in DINO.exercises} for student in ("solved_zh", "untouched_zh", "solved_en")}
     assert scores["solved_zh"] == scores["solved_en"] == FULL

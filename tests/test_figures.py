@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "images"
 SCRIPT = IMAGES / "draw_figures.py"
 REGENERATE = "python images/draw_figures.py"
-FIGURES = ("rnn_unrolled.png", "clipping.png", "sampling.png")
+FIGURES = ("rnn_unrolled.png", "clipping.png", "sampling.png", "rnn_cell.png")
 
 
 @pytest.fixture(scope="module")

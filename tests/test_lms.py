@@ -241,6 +241,7 @@ def test_the_command_reports_every_student_it_could_not_match(tmp_path):
     for student in ("10002", "10003"):
         assert f"{student} has a grade in" in done.stderr and "not imported" in done.stderr
     assert "1 grades in column 'Grade'" in done.stdout
-    same = subprocess.run([sys.executable, "-m", "autograder", "lms-import", "moodle", str(tmp_path / "grades.csv"),
-                           str(worksheet), "--out", str(worksheet)], cwd=COURSE_ROOT, capture_output=True, text=True)
+    same = subprocess.run([sys.executable, "-m", "autograder", "lms-import", "moodle", DINO.name,
+                           str(tmp_path / "grades.csv"), str(worksheet), "--out", str(worksheet)],
+                          cwd=COURSE_ROOT, capture_output=True, text=True)
     assert same.returncode == 2 and "keep the LMS's own copy" in same.stderr

@@ -1,4 +1,4 @@
-"""utils.rnn: the vectorised helpers against the straightforward ones, the course's numbers,
+"""utils.rnn: the helpers against the straightforward ones, the course's numbers,
 and the errors bad input gets.
 
 benchmarks/straightforward_rnn.py is the oracle: the plain, one-step-at-a-time reading of the
@@ -271,10 +271,14 @@ def test_update_parameters_steps_in_place():
         np.testing.assert_array_equal(value, before[name] + -0.1 * gradients["d" + name])
 
 
-def test_softmax_normalises_each_column_after_subtracting_the_global_max():
+def test_softmax_normalises_each_column_after_subtracting_its_max():
     x = np.array([[1.0, 4.0], [2.0, -3.0], [3.0, 0.5]])
-    e = np.exp(x - 4.0)  # the max of the whole array, as the original helper does
+    e = np.exp(x - [3.0, 4.0])  # each column's own max: a column far below the others keeps its mass
     np.testing.assert_array_equal(rnn.softmax(x), e / e.sum(axis=0))
+    far_apart = np.array([[0.0, 2000.0], [1.0, 2001.0]])  # one global max would leave 0/0 in column 0
+    np.testing.assert_allclose(rnn.softmax(far_apart), [[1 / (1 + np.e), 1 / (1 + np.e)]] * 2
+                               * np.array([[1], [np.e]]), rtol=1e-15)
+    assert rnn.softmax(x.astype(np.float32)).dtype == np.float32
     np.testing.assert_allclose(rnn.softmax(x).sum(axis=0), 1, rtol=1e-15)
     big = np.array([[1000.0], [999.0], [1001.0]])  # exp(1001) would overflow
     total = 1 + np.exp(-1) + np.exp(-2)

@@ -1,6 +1,6 @@
 """Helper code for the character-level language model notebooks (`from utils import *`).
 
-rnn  -- the dinosaur RNN: softmax, initialisation, forward and backward passes, SGD update
+rnn  -- the RNN of the series: softmax, initialisation, the cell, forward and backward passes, SGD update
 text -- corpora (and lists of items from any file), vocabularies and printing sampled names
 
 In the course repository the optional Shakespeare notebook also uses two modules, imported by
@@ -14,8 +14,8 @@ from .rnn import (
     initialize_parameters,
     rnn_backward,
     rnn_forward,
-    rnn_step_backward,
-    rnn_step_forward,
+    rnn_cell_backward,
+    rnn_cell_forward,
     smooth,
     softmax,
     update_parameters,
@@ -32,8 +32,8 @@ __all__ = [
     "print_sample",
     "rnn_backward",
     "rnn_forward",
-    "rnn_step_backward",
-    "rnn_step_forward",
+    "rnn_cell_backward",
+    "rnn_cell_forward",
     "smooth",
     "softmax",
     "update_parameters",

@@ -95,14 +95,15 @@ def _write_if_changed(nb, path):
         path.write_text(text, encoding="utf-8")
 
 
-def link_support_files(source_dir, support_files):
-    """Make source_dir hold a symlink to the course's copy of each support file, and nothing stale."""
+def link_support_files(source_dir, assignment):
+    """Make source_dir hold a symlink to the course's copy of each of assignment's support files, and nothing stale."""
+    support_files = assignment.support_files
     for folder in {Path(f).parts[0] for f in support_files}:
         for path in sorted((source_dir / folder).rglob("*"), reverse=True):
             if path.relative_to(source_dir).as_posix() not in support_files and (path.is_symlink() or path.is_file()):
                 path.unlink()
     for name in support_files:
-        target = COURSE_ROOT / name
+        target = assignment.support_source(name)
         if not target.is_file():
             raise FileNotFoundError(f"{target} is missing; the release needs it (listed in assignment.toml)")
         link = source_dir / name
@@ -148,7 +149,7 @@ def generate(assignment, root=None):
     are untouched. Returns the release folders, the source's own edition first.
     """
     root = Path(root or COURSE_ROOT).resolve()
-    link_support_files(assignment.source_dir, assignment.support_files)
+    link_support_files(assignment.source_dir, assignment)
     _nbgrader_release(assignment.name, root, COURSE_ROOT / "source")
     folders = [root / _in_course(assignment.editions[0].release_dir)]
     english = nbformat.read(assignment.source_notebook, as_version=4)
@@ -158,7 +159,7 @@ def generate(assignment, root=None):
             source_dir = scratch / "source" / assignment.name
             source_dir.mkdir(parents=True)
             nbformat.write(edition_source(assignment, edition, english), source_dir / assignment.source_notebook.name)
-            link_support_files(source_dir, assignment.support_files)
+            link_support_files(source_dir, assignment)
             (scratch / "images").symlink_to(COURSE_ROOT / "images")  # the figures, at the same relative paths
             _nbgrader_release(assignment.name, scratch, scratch / "source")
             folder = root / _in_course(edition.release_dir)

@@ -120,5 +120,5 @@ def _files(assignment):
             files[f"{release}/{name}"] = edition.release_dir / name
     files[assignment.source_notebook.relative_to(COURSE_ROOT).as_posix()] = assignment.source_notebook
     for name in assignment.support_files:
-        files[name] = COURSE_ROOT / name
+        files[name] = assignment.support_source(name)
     return files

@@ -1,0 +1,1 @@
+../../../autograder/assignments/rnn_step_by_step/utils_init.py

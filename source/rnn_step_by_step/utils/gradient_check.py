@@ -1,0 +1,1 @@
+../../../utils/gradient_check.py

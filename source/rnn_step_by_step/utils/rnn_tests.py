@@ -1,0 +1,1 @@
+../../../utils/rnn_tests.py
