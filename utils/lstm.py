@@ -26,8 +26,8 @@ parameters is a dict of arrays, float32 for training and float64 for gradient ch
     Wy  -- dense weights, shape (n_y, n_a)
     by  -- dense bias, shape (n_y, 1)
 and gradients has the same keys with a leading d. Along the 4 n_a axis the blocks are the
-input gate i, the forget gate f, the output gate o and the candidate g, in that order: the
-three sigmoid gates are adjacent so that one call activates all of them.
+input gate i, the forget gate f, the output gate o and the candidate g, in that order, so
+that one matrix product computes the four blocks' pre-activations.
 
 One LSTM cell, with one example per column as in the dinosaur RNN (x_t is (n_in, m)):
 
@@ -44,12 +44,12 @@ Where we differ from the Keras model, and why:
     - Adam uses the paper's bias-corrected step with eps added to sqrt(v), as Keras 2.0 did;
       PyTorch adds eps after the correction, a difference of order eps.
 
-Speed. Windows come in batch-major, (m, T_x) like the Keras arrays, and probabilities go out
-as (m, n_y); inside, arrays are (T_x, features, m). A time step is then one contiguous
-(features, m) slice, and each gate one contiguous block of rows of it, so the elementwise
-work of a step runs on contiguous memory (strided slices cost three times as much). Only the
-recurrence is a Python loop, over the time steps; everything inside it is a matrix product
-or an elementwise operation on the whole batch.
+The code follows the math: lstm_cell_forward and lstm_cell_backward are one step, and a
+layer (lstm_layer_forward, lstm_layer_backward) calls them step after step. Windows come in
+batch-major, (m, T_x) like the Keras arrays, and probabilities go out as (m, n_y); inside,
+arrays are (T_x, features, m), so that a time step is one contiguous (features, m) slice.
+Only the recurrence is a Python loop; inside a step every operation is a matrix product or
+an elementwise operation on the whole batch, which is what makes an epoch fast.
 """
 
 import hashlib
@@ -60,6 +60,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from .rnn import softmax
 
 T_X = 40  # characters in a window
 STRIDE = 3  # distance between the starts of two training windows
@@ -157,115 +159,126 @@ def initialize_parameters(n_x, n_a=N_A, n_y=None, seed=0, dtype=np.float32):
 
 
 # -----------------------------------------------------------------------------------------
-# one LSTM layer over a batch of sequences
+# one LSTM cell: one time step, the notebook's equations
+
+
+def sigmoid(z):
+    """The logistic function 1 / (1 + exp(-z)), elementwise, written as (1 + tanh(z / 2)) / 2.
+
+    The two are equal; the tanh form never overflows (exp(-z) does for z below about -89 in
+    float32) and keeps float32 arrays float32. z -- any array. Returns an array of its shape.
+    """
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+def lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b):
+    """One step of an LSTM layer, for a batch of m sequences (one per column).
+
+    xt     -- the input at step t, shape (n_in, m)
+    h_prev -- the hidden state h_{t-1}, shape (n_a, m)
+    c_prev -- the cell state c_{t-1}, shape (n_a, m)
+    Wx     -- input weights of the four blocks [i; f; o; g], shape (4 n_a, n_in)
+    Wh     -- recurrent weights, shape (4 n_a, n_a)
+    b      -- biases, shape (4 n_a, 1)
+    Returns (h_next, c_next, cache):
+        h_next -- the hidden state h_t, shape (n_a, m)
+        c_next -- the cell state c_t, shape (n_a, m)
+        cache  -- what lstm_cell_backward needs: the inputs, the gates and tanh(c_t)
+    """
+    n_a = h_prev.shape[0]
+    z = Wx @ xt + Wh @ h_prev + b  # (4 n_a, m): the four blocks' pre-activations at once
+    i = sigmoid(z[:n_a])  # input gate: how much of the candidate to write
+    f = sigmoid(z[n_a : 2 * n_a])  # forget gate: how much of the old cell to keep
+    o = sigmoid(z[2 * n_a : 3 * n_a])  # output gate: how much of the cell to show
+    g = np.tanh(z[3 * n_a :])  # candidate: the new content
+    c_next = f * c_prev + i * g
+    tanh_c = np.tanh(c_next)
+    h_next = o * tanh_c
+    cache = {"xt": xt, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "o": o, "g": g,
+             "tanh_c": tanh_c, "Wx": Wx, "Wh": Wh}
+    return h_next, c_next, cache
+
+
+def lstm_cell_backward(dh_next, dc_next, cache):
+    """Backward pass of one LSTM step: lstm_cell_forward's equations in reverse.
+
+    dh_next -- gradient of the loss with respect to h_t, shape (n_a, m): all of it, from the
+               layer above and from step t + 1
+    dc_next -- gradient with respect to c_t coming from step t + 1, shape (n_a, m)
+    cache   -- from lstm_cell_forward
+    Returns a dict of gradients:
+        dxt    -- with respect to the input x_t, shape (n_in, m)
+        dh_prev, dc_prev -- with respect to h_{t-1} and c_{t-1}, shape (n_a, m)
+        dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1) -- this step's share of the weights'
+               gradients; the layer sums them over the steps
+    """
+    i, f, o, g, tanh_c = (cache[k] for k in ("i", "f", "o", "g", "tanh_c"))
+    do = dh_next * tanh_c  # h_t = o * tanh(c_t)
+    dc = dc_next + dh_next * o * (1 - tanh_c**2)  # c_t reaches the loss directly and through h_t
+    di, df, dg = dc * g, dc * cache["c_prev"], dc * i  # c_t = f * c_{t-1} + i * g
+    # back through the activations: sigmoid' = s (1 - s), tanh' = 1 - tanh^2
+    dz = np.concatenate([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)])
+    return {
+        "dxt": cache["Wx"].T @ dz,
+        "dh_prev": cache["Wh"].T @ dz,
+        "dc_prev": dc * f,
+        "dWx": dz @ cache["xt"].T,
+        "dWh": dz @ cache["h_prev"].T,
+        "db": dz.sum(axis=1, keepdims=True),
+    }
+
+
+# -----------------------------------------------------------------------------------------
+# one LSTM layer: the cell, step after step
 
 
 def lstm_layer_forward(X, Wx, Wh, b):
-    """Run one LSTM layer over all time steps, from zero initial states.
+    """Run one LSTM layer over all the time steps of a batch, from zero initial states.
 
     X  -- the layer's inputs, shape (T_x, n_in, m): X[t] holds x_t, one example per column
     Wx -- input weights, shape (4 n_a, n_in)
     Wh -- recurrent weights, shape (4 n_a, n_a)
     b  -- biases, shape (4 n_a, 1)
-    Returns (H, cache):
-        H     -- hidden states, shape (T_x + 1, n_a, m); H[0] is the zero initial state and
-                 H[t] the output of step t
-        cache -- what lstm_layer_backward needs: the inputs, the activated gates [i, f, o, g]
-                 (T_x, 4 n_a, m), the cell states C (T_x + 1, n_a, m) with C[0] = 0, their
-                 tanh (T_x, n_a, m), H and the weights
+    Returns (H, caches):
+        H      -- the hidden states h_1 ... h_{T_x}, shape (T_x, n_a, m)
+        caches -- the T_x steps' caches, in order, for lstm_layer_backward
     """
     T, _, m = X.shape
     n_a = Wh.shape[1]
-    gates = np.matmul(Wx, X)  # the input terms of all steps at once: Wx x_t for every t
-    gates += b
-    H = np.zeros((T + 1, n_a, m), dtype=gates.dtype)
-    C = np.zeros((T + 1, n_a, m), dtype=gates.dtype)
-    tanh_C = np.empty((T, n_a, m), dtype=gates.dtype)
-    recurrent = np.empty((4 * n_a, m), dtype=gates.dtype)
-    i_times_g = np.empty((n_a, m), dtype=gates.dtype)
-    for t in range(T):  # the recurrence: the one loop of the forward pass
-        z = gates[t]
-        np.matmul(Wh, H[t], out=recurrent)
-        z += recurrent
-        # sigmoid(z) = (1 + tanh(z / 2)) / 2, so one tanh activates all four blocks: halve the
-        # sigmoid blocks before it, then halve and shift them after
-        sig = z[: 3 * n_a]
-        sig *= 0.5
-        np.tanh(z, out=z)
-        sig *= 0.5
-        sig += 0.5
-        i, f, o, g = z[:n_a], z[n_a : 2 * n_a], z[2 * n_a : 3 * n_a], z[3 * n_a :]
-        np.multiply(f, C[t], out=C[t + 1])
-        np.multiply(i, g, out=i_times_g)
-        C[t + 1] += i_times_g
-        np.tanh(C[t + 1], out=tanh_C[t])
-        np.multiply(o, tanh_C[t], out=H[t + 1])
-    return H, {"X": X, "gates": gates, "C": C, "tanh_C": tanh_C, "H": H, "Wx": Wx, "Wh": Wh}
+    h = c = np.zeros((n_a, m), dtype=X.dtype)  # h_0 = c_0 = 0
+    H, caches = [], []
+    for t in range(T):
+        h, c, cache = lstm_cell_forward(X[t], h, c, Wx, Wh, b)
+        H.append(h)
+        caches.append(cache)
+    return np.stack(H), caches
 
 
-def lstm_layer_backward(dH, cache):
+def lstm_layer_backward(dH, caches):
     """Backpropagation through time for one LSTM layer.
 
-    dH    -- gradient of the loss with respect to the layer's outputs H[1:] coming from
-             above (not through the recurrence), shape (T_x, n_a, m)
-    cache -- from lstm_layer_forward
-    Returns (dZ, grads):
-        dZ    -- gradient with respect to the gates' pre-activations z_t, shape (T_x, 4 n_a, m);
-                 Wx.T @ dZ[t] is the gradient with respect to the input x_t
-        grads -- dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1)
+    dH     -- gradient of the loss with respect to the outputs h_1 ... h_{T_x} coming from
+              above (not through the recurrence), shape (T_x, n_a, m)
+    caches -- from lstm_layer_forward
+    Returns (dX, grads):
+        dX    -- gradient with respect to the inputs, shape (T_x, n_in, m)
+        grads -- dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1), summed over the steps
     """
-    X, gates, C, tanh_C, H, Wh = (cache[k] for k in ("X", "gates", "C", "tanh_C", "H", "Wh"))
     T, n_a, m = dH.shape
-    dZ = np.empty_like(gates)
-    dWx = np.zeros_like(cache["Wx"])
-    dWh = np.zeros_like(Wh)
-    dh_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches h_t through z_{t+1}
-    dc_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches c_t through c_{t+1}
-    dh = np.empty((n_a, m), dtype=dH.dtype)
-    dc = np.empty((n_a, m), dtype=dH.dtype)
-    work = np.empty((3 * n_a, m), dtype=dH.dtype)
-    for t in reversed(range(T)):  # the recurrence, backwards
-        z, dz = gates[t], dZ[t]
-        i, f, o, g = z[:n_a], z[n_a : 2 * n_a], z[2 * n_a : 3 * n_a], z[3 * n_a :]
-        di, df, do, dg = dz[:n_a], dz[n_a : 2 * n_a], dz[2 * n_a : 3 * n_a], dz[3 * n_a :]
-        np.add(dH[t], dh_next, out=dh)
-        np.multiply(dh, tanh_C[t], out=do)
-        # dc = dc_next + dh * o * (1 - tanh(c_t)^2)
-        tanh_grad = work[:n_a]
-        np.multiply(tanh_C[t], tanh_C[t], out=tanh_grad)
-        np.subtract(1, tanh_grad, out=tanh_grad)
-        tanh_grad *= o
-        np.multiply(dh, tanh_grad, out=dc)
-        dc += dc_next
-        np.multiply(dc, g, out=di)
-        np.multiply(dc, C[t], out=df)  # C[t] is c_{t-1}
-        np.multiply(dc, i, out=dg)
-        np.multiply(dc, f, out=dc_next)
-        # through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2
-        sig, dsig = z[: 3 * n_a], dz[: 3 * n_a]
-        dsig *= sig
-        np.subtract(1, sig, out=work)
-        dsig *= work
-        g_grad = work[:n_a]
-        np.multiply(g, g, out=g_grad)
-        np.subtract(1, g_grad, out=g_grad)
-        dg *= g_grad
-        np.matmul(Wh.T, dz, out=dh_next)
-        # the weight gradients sum one product per step; adding it here, while dz is still in
-        # the CPU's cache, needs no reshaped copy of the whole (T_x, 4 n_a, m) array
-        dWh += dz @ H[t].T
-        dWx += dz @ X[t].T
-    return dZ, {"dWx": dWx, "dWh": dWh, "db": dZ.sum(axis=(0, 2)).reshape(-1, 1)}
+    dh_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches h_t through step t + 1
+    dc_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches c_t through step t + 1
+    grads = {"dWx": 0, "dWh": 0, "db": 0}
+    dX = [None] * T
+    for t in reversed(range(T)):
+        step = lstm_cell_backward(dH[t] + dh_next, dc_next, caches[t])
+        dX[t], dh_next, dc_next = step["dxt"], step["dh_prev"], step["dc_prev"]
+        for name in grads:  # the same weights serve every step: their gradients add up
+            grads[name] = grads[name] + step[name]
+    return np.stack(dX), grads
 
 
 # -----------------------------------------------------------------------------------------
 # the stacked model
-
-
-def softmax(scores):
-    """Softmax over axis 0. scores -- shape (n_y, m). Returns probabilities, same shape."""
-    e = np.exp(scores - scores.max(axis=0))
-    return e / e.sum(axis=0)
 
 
 def one_hot(X, n_x, dtype=np.float32):
@@ -305,18 +318,21 @@ def model_forward(parameters, X, training=False, rng=None, dropout=DROPOUT):
     dtype = p["Wh1"].dtype
     X = np.asarray(X)
 
-    H1, cache1 = lstm_layer_forward(one_hot(X, p["Wx1"].shape[1], dtype), p["Wx1"], p["Wh1"], p["b1"])
-    A1 = H1[1:]
+    A1, caches1 = lstm_layer_forward(one_hot(X, p["Wx1"].shape[1], dtype), p["Wx1"], p["Wh1"], p["b1"])
     mask1 = _dropout_mask(rng, A1.shape, dropout, dtype) if drop else None
     if drop:
         A1 = A1 * mask1
-    H2, cache2 = lstm_layer_forward(A1, p["Wx2"], p["Wh2"], p["b2"])
+    H2, caches2 = lstm_layer_forward(A1, p["Wx2"], p["Wh2"], p["b2"])
     a2 = H2[-1]  # the second layer's output at the last step only
     mask2 = _dropout_mask(rng, a2.shape, dropout, dtype) if drop else None
     if drop:
         a2 = a2 * mask2
-    probs = softmax(p["Wy"] @ a2 + p["by"])
-    cache = {"parameters": parameters, "layer1": cache1, "mask1": mask1, "layer2": cache2,
+    scores = p["Wy"] @ a2 + p["by"]  # (n_y, m)
+    # utils.rnn's softmax shifts all the scores by the largest one of the whole array; in a batch
+    # of windows that could underflow every score of a window far below the best one, so each
+    # window's scores are shifted by their own maximum first (which changes no probability)
+    probs = softmax(scores - scores.max(axis=0))
+    cache = {"parameters": parameters, "layer1": caches1, "mask1": mask1, "layer2": caches2,
              "mask2": mask2, "a2": a2, "probs": probs}
     return probs.T, cache
 
@@ -345,14 +361,13 @@ def model_backward(Y, cache):
         da2 *= mask2
 
     # layer 2 receives a gradient from above at its last step only
-    T, n_a, _ = cache["layer1"]["tanh_C"].shape
+    T, n_a = len(cache["layer2"]), da2.shape[0]
     dH2 = np.zeros((T, n_a, m), dtype=da2.dtype)
     dH2[-1] = da2
-    dZ2, layer2 = lstm_layer_backward(dH2, cache["layer2"])
-    dA1 = np.matmul(p["Wx2"].T, dZ2)  # into layer 1's outputs, all steps at once
+    dA1, layer2 = lstm_layer_backward(dH2, cache["layer2"])
     if mask1 is not None:
         dA1 *= mask1
-    _, layer1 = lstm_layer_backward(dA1, cache["layer1"])
+    _, layer1 = lstm_layer_backward(dA1, cache["layer1"])  # the one-hot inputs need no gradient
     for k, layer in (("1", layer1), ("2", layer2)):
         grads.update({f"d{name}{k}": layer["d" + name] for name in ("Wx", "Wh", "b")})
     return grads
