@@ -55,6 +55,7 @@ an elementwise operation on the whole batch, which is what makes an epoch fast.
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
@@ -448,8 +449,8 @@ def load_record(npz_path):
 
 # Common characters a person may type that the Sonnets' vocabulary spells differently
 TYPED_EQUIVALENTS = {"\u2018": "'", "\u2019": "'", '"': "'", "\u201c": "'", "\u201d": "'",
-                     "\u2013": "-", "\u2014": "-", "\t": " ", "\r": "\n", "\u2026": "...",
-                     "[": "(", "]": ")", "{": "(", "}": ")"}
+                     "\u2013": "-", "\u2014": "-", "\t": " ", "\r\n": "\n", "\r": "\n",
+                     "\u2026": "...", "[": "(", "]": ")", "{": "(", "}": ")"}
 
 
 class Poem(NamedTuple):
@@ -465,22 +466,47 @@ class Poem(NamedTuple):
     notes: list
 
 
-def clean_prompt(prompt, char_to_ix, Tx=T_X):
-    """Make any string a valid seed for the model, and say what was changed.
+def plain_equivalent(ch):
+    """The plain characters a typed character stands for: ch itself if it has none.
 
-    Upper case is lowered; typographic quotes, dashes, tabs and accents become their plain
-    equivalents; characters still outside the vocabulary are dropped; of a longer prompt the
-    last Tx characters are kept (the model was trained on windows of Tx characters).
+    ch -- one character, or the two of a Windows line end "\\r\\n"
+    Typographic quotes, dashes, tabs and line ends come from TYPED_EQUIVALENTS; anything else
+    loses its accents: NFKD splits an accented letter into the letter and its combining
+    accent, and the accent is dropped ("é" -> "e", and the ligature "ﬁ" -> "fi").
+    """
+    if ch in TYPED_EQUIVALENTS:
+        return TYPED_EQUIVALENTS[ch]
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+def show_changes(changes):
+    """'a' -> 'b' pairs of a dict {typed: plain}, for a note: "'\u2019' -> \\"'\\", ..."."""
+    return ", ".join(f"{typed!r} -> {plain!r}" for typed, plain in changes.items())
+
+
+def clean_prompt(prompt, char_to_ix, Tx=T_X):
+    """Make any string a valid seed for the model, and say in a note each change made.
+
+    Upper case is lowered; typographic quotes, dashes, tabs, Windows line ends and accents
+    become their plain equivalents; characters still outside the vocabulary are dropped; of a
+    longer prompt the last Tx characters are kept (the model was trained on windows of Tx
+    characters). Each of these four kinds of change, when it happens, adds one note.
     prompt     -- any string
     char_to_ix -- dict from the vocabulary's characters to indices
     Returns (seed, notes): the cleaned string (possibly empty) and a list of sentences.
     """
     notes = []
-    text = prompt.replace("\r\n", "\n").lower()
-    text = "".join(TYPED_EQUIVALENTS.get(ch, ch) for ch in text)
-    # NFKD splits an accented letter into the letter and its accent; the accent is dropped
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = prompt.lower()
+    if text != prompt:
+        notes.append("upper case was lowered: the Sonnets' vocabulary has no capital letters")
+    changes, plain = {}, []
+    for typed in re.findall(r"\r\n|.", text, flags=re.DOTALL):  # a Windows line end is one
+        plain.append(plain_equivalent(typed))
+        if plain[-1] != typed:
+            changes[typed] = plain[-1]
+    text = "".join(plain)
+    if changes:
+        notes.append(f"replaced characters the Sonnets spell differently: {show_changes(changes)}")
     unknown = sorted(set(text) - set(char_to_ix))
     if unknown:
         text = "".join(ch for ch in text if ch in char_to_ix)
@@ -528,30 +554,18 @@ def generate(parameters, chars, prompt, n_chars=400, temperature=1.0, rng=None):
     seed, notes = clean_prompt(prompt, char_to_ix)
     if not seed:
         notes.append("the prompt is empty after cleaning; the model starts a new line")
-    # A step costs a few dozen numpy calls on vectors, so each call saved counts: the 1/2 of
-    # sigmoid(z) = (1 + tanh(z / 2)) / 2 is folded into copies of the weights, and one tanh
-    # then activates all four blocks of a cell. The copies are transposed so that a step
-    # multiplies a vector by a matrix from the left, numpy's fastest way for a single vector.
-    w = {name: np.asarray(weights, dtype=np.float32) for name, weights in parameters.items()}
-    n_a = w["Wh1"].shape[1]
-    halve = np.ones((4 * n_a, 1), dtype=np.float32)
-    halve[: 3 * n_a] = 0.5
-    inputs1 = np.ascontiguousarray(((w["Wx1"] + w["b1"]) * halve).T)  # row k: input term of char k
-    Wh1, Wx2, Wh2 = (np.ascontiguousarray((w[k] * halve).T) for k in ("Wh1", "Wx2", "Wh2"))
-    b2, Wy, by = (w["b2"] * halve).ravel(), np.ascontiguousarray(w["Wy"].T), w["by"].ravel()
-    h1, c1, h2, c2 = (np.zeros(n_a, dtype=np.float32) for _ in range(4))
-
-    def cell(z, c):
-        t = np.tanh(z)
-        sig = t[: 3 * n_a] * 0.5 + 0.5
-        c = sig[n_a : 2 * n_a] * c + sig[:n_a] * t[3 * n_a :]
-        return sig[2 * n_a :] * np.tanh(c), c
+    p = {name: np.asarray(weights, dtype=np.float32) for name, weights in parameters.items()}
+    n_x, n_a = p["Wx1"].shape[1], p["Wh1"].shape[1]
+    h1, c1, h2, c2 = (np.zeros((n_a, 1), dtype=np.float32) for _ in range(4))  # a batch of m = 1
 
     def step(ix):
+        """Read the character of index ix; return the scores of the next one, shape (n_y,)."""
         nonlocal h1, c1, h2, c2
-        h1, c1 = cell(inputs1[ix] + h1 @ Wh1, c1)
-        h2, c2 = cell(h1 @ Wx2 + b2 + h2 @ Wh2, c2)
-        return h2 @ Wy + by
+        x = np.zeros((n_x, 1), dtype=np.float32)
+        x[ix] = 1
+        h1, c1, _ = lstm_cell_forward(x, h1, c1, p["Wx1"], p["Wh1"], p["b1"])
+        h2, c2, _ = lstm_cell_forward(h1, h2, c2, p["Wx2"], p["Wh2"], p["b2"])
+        return (p["Wy"] @ h2 + p["by"]).ravel()
 
     for ch in seed or "\n":
         scores = step(char_to_ix[ch])
