@@ -133,8 +133,8 @@ def test_cell_forward_follows_the_equations_gate_by_gate():
     h, c, cache = lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b)
     assert h.shape == c.shape == (4, 5)
     z = Wx @ xt + Wh @ h_prev + b
-    logistic = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
-    i, f, o, g = logistic(z[:4]), logistic(z[4:8]), logistic(z[8:12]), np.tanh(z[12:])
+    i, f, o = (1 / (1 + np.exp(-z[k : k + 4])) for k in (0, 4, 8))  # the logistic function itself
+    g = np.tanh(z[12:])
     np.testing.assert_allclose(c, f * c_prev + i * g, rtol=1e-12)
     np.testing.assert_allclose(h, o * np.tanh(f * c_prev + i * g), rtol=1e-12)
     np.testing.assert_allclose(cache["f"], f, rtol=1e-12)
