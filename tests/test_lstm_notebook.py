@@ -83,7 +83,7 @@ def test_a_hostile_prompt_writes_a_poem_with_a_note_for_every_change(full_run):
         assert f"{typed!r} -> {plain!r}" in notes[1]
     assert "dropped characters the model does not know: '24\U0001f339'" in notes[2]
     assert "the model reads the last 40" in notes[3]
-    assert "the model reads: 'er's day? 'thou art more lovely' - and  '" in out
+    assert "the model reads: " + repr("er's day? 'thou art more lovely' - and  ") in out
     assert "400 characters written" in out
 
 
