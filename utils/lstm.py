@@ -187,7 +187,7 @@ def lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b):
         cache  -- what lstm_cell_backward needs: the inputs, the gates and tanh(c_t)
     """
     n_a = h_prev.shape[0]
-    z = Wx @ xt + Wh @ h_prev + b  # (4 n_a, m): the four blocks' pre-activations at once
+    z = Wx @ xt + b + Wh @ h_prev  # (4 n_a, m): the four blocks' pre-activations at once
     i = sigmoid(z[:n_a])  # input gate: how much of the candidate to write
     f = sigmoid(z[n_a : 2 * n_a])  # forget gate: how much of the old cell to keep
     o = sigmoid(z[2 * n_a : 3 * n_a])  # output gate: how much of the cell to show
@@ -215,7 +215,7 @@ def lstm_cell_backward(dh_next, dc_next, cache):
     """
     i, f, o, g, tanh_c = (cache[k] for k in ("i", "f", "o", "g", "tanh_c"))
     do = dh_next * tanh_c  # h_t = o * tanh(c_t)
-    dc = dc_next + dh_next * o * (1 - tanh_c**2)  # c_t reaches the loss directly and through h_t
+    dc = dc_next + dh_next * (o * (1 - tanh_c**2))  # c_t reaches the loss directly and through h_t
     di, df, dg = dc * g, dc * cache["c_prev"], dc * i  # c_t = f * c_{t-1} + i * g
     # back through the activations: sigmoid' = s (1 - s), tanh' = 1 - tanh^2
     dz = np.concatenate([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)])
@@ -268,13 +268,18 @@ def lstm_layer_backward(dH, caches):
     T, n_a, m = dH.shape
     dh_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches h_t through step t + 1
     dc_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches c_t through step t + 1
-    grads = {"dWx": 0, "dWh": 0, "db": 0}
+    dWx, dWh, db_steps = 0, 0, [None] * T
     dX = [None] * T
     for t in reversed(range(T)):
         step = lstm_cell_backward(dH[t] + dh_next, dc_next, caches[t])
         dX[t], dh_next, dc_next = step["dxt"], step["dh_prev"], step["dc_prev"]
-        for name in grads:  # the same weights serve every step: their gradients add up
-            grads[name] = grads[name] + step[name]
+        dWx, dWh = dWx + step["dWx"], dWh + step["dWh"]  # the same weights serve every step
+        db_steps[t] = step["db"]
+    # Sums of floats depend on their order, and training amplifies any difference. The bias
+    # gradient is added up from the first step to the last, as in the version of this module
+    # that trained the shipped weights, so that python -m utils.train_lstm still makes them
+    # bit for bit.
+    grads = {"dWx": dWx, "dWh": dWh, "db": sum(db_steps)}
     return np.stack(dX), grads
 
 
