@@ -276,9 +276,9 @@ def lstm_layer_backward(dH, caches):
         dWx, dWh = dWx + step["dWx"], dWh + step["dWh"]  # the same weights serve every step
         db_steps[t] = step["db"]
     # Sums of floats depend on their order, and training amplifies any difference. The bias
-    # gradient is added up from the first step to the last, as in the version of this module
-    # that trained the shipped weights, so that python -m utils.train_lstm still makes them
-    # bit for bit.
+    # gradient is added up from the first step to the last (and z = Wx x + b + Wh h in the
+    # cell, in that order), as in the version of this module that trained the shipped weights,
+    # so that python -m utils.train_lstm still makes them bit for bit.
     grads = {"dWx": dWx, "dWh": dWh, "db": sum(db_steps)}
     return np.stack(dX), grads
 
