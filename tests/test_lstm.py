@@ -28,7 +28,6 @@ from utils.lstm import (
     save_model,
     sha256,
     sigmoid,
-    train_val_windows,
 )
 from utils.rnn import softmax
 from utils.text import build_vocabulary, load_corpus
