@@ -333,11 +333,7 @@ def model_forward(parameters, X, training=False, rng=None, dropout=DROPOUT):
     mask2 = _dropout_mask(rng, a2.shape, dropout, dtype) if drop else None
     if drop:
         a2 = a2 * mask2
-    scores = p["Wy"] @ a2 + p["by"]  # (n_y, m)
-    # utils.rnn's softmax shifts all the scores by the largest one of the whole array; in a batch
-    # of windows that could underflow every score of a window far below the best one, so each
-    # window's scores are shifted by their own maximum first (which changes no probability)
-    probs = softmax(scores - scores.max(axis=0))
+    probs = softmax(p["Wy"] @ a2 + p["by"])  # (n_y, m): one column per window
     cache = {"parameters": parameters, "layer1": caches1, "mask1": mask1, "layer2": caches2,
              "mask2": mask2, "a2": a2, "probs": probs}
     return probs.T, cache
