@@ -316,8 +316,10 @@ def test_shipped_validation_loss_recomputes_and_beats_the_ngram_baseline(data, s
     parameters, _, record = shipped
     chars, _, train_ix, _, _, X_val, Y_val = data
     val_loss = evaluate(parameters, X_val, Y_val)
-    print(f"validation loss {val_loss:.4f} (recorded {record['val_loss']:.4f}), "
-          f"n-gram baseline {record['baseline']['val_loss']:.4f}")
+    print(
+        f"validation loss {val_loss:.4f} (recorded {record['val_loss']:.4f}), "
+        f"n-gram baseline {record['baseline']['val_loss']:.4f}"
+    )
     assert val_loss == pytest.approx(record["val_loss"], abs=1e-4)
     order = record["baseline"]["order"]
     baseline = ngram_baseline(train_ix, X_val, Y_val, len(chars), orders=[order])[order]
@@ -369,8 +371,14 @@ def test_each_replaced_character_is_named_in_a_note():
     seed, notes = clean_prompt("\u201cl\u00f6ve\u201d\u2014it\u2019s\tone\r\n", CHAR_TO_IX)
     assert seed == "'love'-it's one\n"
     assert len(notes) == 1 and notes[0].startswith("replaced characters the Sonnets spell differently")
-    for typed, plain in [("\u201c", "'"), ("\u00f6", "o"), ("\u2014", "-"), ("\u2019", "'"), ("\t", " "),
-                         ("\r\n", "\n")]:
+    for typed, plain in [
+        ("\u201c", "'"),
+        ("\u00f6", "o"),
+        ("\u2014", "-"),
+        ("\u2019", "'"),
+        ("\t", " "),
+        ("\r\n", "\n"),
+    ]:
         assert f"{typed!r} -> {plain!r}" in notes[0]
 
 
@@ -403,8 +411,10 @@ def test_generate_never_fails_and_writes_only_vocabulary_characters(shipped, pro
 
 def test_generation_is_reproducible_with_a_seeded_generator(shipped):
     parameters, chars, _ = shipped
-    poems = [generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
-             generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3))]
+    poems = [
+        generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
+        generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
+    ]
     assert poems[0] == poems[1]
 
 
@@ -432,8 +442,7 @@ def test_low_temperature_is_greedy_and_high_temperature_varies_the_text(shipped)
     parameters, chars, _ = shipped
     rng = np.random.default_rng(0)
     assert {sample_index(np.array([0.1, 0.3, 0.2]), 1e-3, rng) for _ in range(200)} == {1}
-    texts = {t: generate(parameters, chars, "when i do count the clock", 400, t, rng).text
-             for t in (0.2, 1.2)}
+    texts = {t: generate(parameters, chars, "when i do count the clock", 400, t, rng).text for t in (0.2, 1.2)}
     assert len(set(texts[0.2])) < len(set(texts[1.2])), "a higher temperature uses more characters"
     for bad in (0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="temperature"):

@@ -16,8 +16,7 @@ from tests.notebook_runner import execute, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "shakespeare_lstm.ipynb"
-WEIRD_PROMPT = ("SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d "
-                "\u2014 and 42 \U0001f339")
+WEIRD_PROMPT = "SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d \u2014 and 42 \U0001f339"
 
 
 def run(cell_ids=None, cwd=NOTEBOOK.parent, env=None, allow_errors=False):

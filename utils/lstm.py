@@ -195,8 +195,18 @@ def lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b):
     c_next = f * c_prev + i * g
     tanh_c = np.tanh(c_next)
     h_next = o * tanh_c
-    cache = {"xt": xt, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "o": o, "g": g,
-             "tanh_c": tanh_c, "Wx": Wx, "Wh": Wh}
+    cache = {
+        "xt": xt,
+        "h_prev": h_prev,
+        "c_prev": c_prev,
+        "i": i,
+        "f": f,
+        "o": o,
+        "g": g,
+        "tanh_c": tanh_c,
+        "Wx": Wx,
+        "Wh": Wh,
+    }
     return h_next, c_next, cache
 
 
@@ -334,8 +344,15 @@ def model_forward(parameters, X, training=False, rng=None, dropout=DROPOUT):
     if drop:
         a2 = a2 * mask2
     probs = softmax(p["Wy"] @ a2 + p["by"])  # (n_y, m): one column per window
-    cache = {"parameters": parameters, "layer1": caches1, "mask1": mask1, "layer2": caches2,
-             "mask2": mask2, "a2": a2, "probs": probs}
+    cache = {
+        "parameters": parameters,
+        "layer1": caches1,
+        "mask1": mask1,
+        "layer2": caches2,
+        "mask2": mask2,
+        "a2": a2,
+        "probs": probs,
+    }
     return probs.T, cache
 
 
@@ -383,9 +400,7 @@ def predict_proba(parameters, X, batch_size=128):
 
     X -- character indices, shape (k, T_x). Returns probabilities, shape (k, n_y).
     """
-    return np.concatenate(
-        [model_forward(parameters, X[s : s + batch_size])[0] for s in range(0, len(X), batch_size)]
-    )
+    return np.concatenate([model_forward(parameters, X[s : s + batch_size])[0] for s in range(0, len(X), batch_size)])
 
 
 class Adam:
@@ -452,9 +467,23 @@ def load_record(npz_path):
 # writing: prompts and generation
 
 # Common characters a person may type that the Sonnets' vocabulary spells differently
-TYPED_EQUIVALENTS = {"\u2018": "'", "\u2019": "'", '"': "'", "\u201c": "'", "\u201d": "'",
-                     "\u2013": "-", "\u2014": "-", "\t": " ", "\r\n": "\n", "\r": "\n",
-                     "\u2026": "...", "[": "(", "]": ")", "{": "(", "}": ")"}
+TYPED_EQUIVALENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    '"': "'",
+    "\u201c": "'",
+    "\u201d": "'",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\t": " ",
+    "\r\n": "\n",
+    "\r": "\n",
+    "\u2026": "...",
+    "[": "(",
+    "]": ")",
+    "{": "(",
+    "}": ")",
+}
 
 
 class Poem(NamedTuple):
