@@ -33,16 +33,25 @@ TORCH_VERSION = "2.13.0"
 
 def torch_python():
     """The benchmark venv's interpreter, after creating the venv and installing torch if needed."""
-    check = [str(TORCH_PYTHON), "-c",
-             f"import torch; assert torch.__version__.startswith('{TORCH_VERSION}')"]
+    check = [str(TORCH_PYTHON), "-c", f"import torch; assert torch.__version__.startswith('{TORCH_VERSION}')"]
     if TORCH_PYTHON.exists() and subprocess.run(check, capture_output=True).returncode == 0:
         return TORCH_PYTHON
     import numpy
 
     print(f"creating {TORCH_VENV.relative_to(ROOT)} with torch=={TORCH_VERSION} (once)", flush=True)
     venv.create(TORCH_VENV, with_pip=True)
-    subprocess.run([str(TORCH_PYTHON), "-m", "pip", "install", "--quiet", f"torch=={TORCH_VERSION}",
-                    f"numpy=={numpy.__version__}"], check=True)
+    subprocess.run(
+        [
+            str(TORCH_PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            f"torch=={TORCH_VERSION}",
+            f"numpy=={numpy.__version__}",
+        ],
+        check=True,
+    )
     return TORCH_PYTHON
 
 
@@ -51,9 +60,24 @@ def run_worker(python, framework, threads, batch_size):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = str(threads)
-    out = subprocess.run([str(python), "-m", "benchmarks.bench_lstm", "--worker", framework,
-                          "--threads", str(threads), "--batch-sizes", str(batch_size)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "benchmarks.bench_lstm",
+            "--worker",
+            framework,
+            "--threads",
+            str(threads),
+            "--batch-sizes",
+            str(batch_size),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -147,8 +171,7 @@ def generation_ms():
     times = []
     for seed in range(5):
         start = time.perf_counter()
-        generate(parameters, chars, "Forsooth this maketh no sense ", 400, 1.0,
-                 np.random.default_rng(seed))
+        generate(parameters, chars, "Forsooth this maketh no sense ", 400, 1.0, np.random.default_rng(seed))
         times.append((time.perf_counter() - start) * 1000)
     return min(times), statistics.median(times)
 
@@ -163,8 +186,7 @@ def worker(framework, threads, batch_size):
     reset_peak_memory()
     epoch = numpy_epoch if framework == "numpy" else torch_epoch
     seconds, loss = epoch(X, Y, vocab_size, batch_size)
-    result = {"seconds": seconds, "loss": loss, "rss_before_mb": rss_before,
-              "peak_mb": memory_mb("VmHWM")}
+    result = {"seconds": seconds, "loss": loss, "rss_before_mb": rss_before, "peak_mb": memory_mb("VmHWM")}
     if framework == "numpy":
         result["generate_ms"] = generation_ms()
     print(json.dumps(result))
@@ -175,20 +197,30 @@ def worker(framework, threads, batch_size):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
-                        help="thread counts to compare")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[128, 32],
-                        help="batch sizes to compare (128: the original's; 32: our training's)")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="epochs timed per framework, thread count and batch size (the median is used)")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts to compare")
+    parser.add_argument(
+        "--batch-sizes",
+        type=int,
+        nargs="+",
+        default=[128, 32],
+        help="batch sizes to compare (128: the original's; 32: our training's)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="epochs timed per framework, thread count and batch size (the median is used)",
+    )
     parser.add_argument("--worker", choices=["numpy", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args.worker, args.threads[0], args.batch_sizes[0])
 
     pythons = {"numpy": Path(sys.executable), "torch": torch_python()}
-    print(f"one epoch = 31412 windows of 40 characters; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f} at the start")
+    print(
+        f"one epoch = 31412 windows of 40 characters; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f} at the start"
+    )
     for batch_size in args.batch_sizes:
         for threads in args.threads:
             results = {"numpy": [], "torch": []}
@@ -201,14 +233,15 @@ def main(argv=None):
                 each = ", ".join(f"{r['seconds']:.1f}" for r in rs)
                 peak = max(r["peak_mb"] for r in rs)
                 growth = max(r["peak_mb"] - r["rss_before_mb"] for r in rs)
-                print(f"  {fw:<6} epoch {seconds[fw]:6.1f} s (each run: {each}; mean batch loss "
-                      f"{rs[0]['loss']:.3f}); peak memory {peak:.0f} MiB, {growth:.0f} MiB above the "
-                      "process before the epoch")
+                print(
+                    f"  {fw:<6} epoch {seconds[fw]:6.1f} s (each run: {each}; mean batch loss "
+                    f"{rs[0]['loss']:.3f}); peak memory {peak:.0f} MiB, {growth:.0f} MiB above the "
+                    "process before the epoch"
+                )
             ratio = seconds["numpy"] / seconds["torch"]
             print(f"  ratio numpy / PyTorch: {ratio:.2f} (target <= 1.5)")
     best, median = results["numpy"][0]["generate_ms"]
-    print(f"\nnumpy: 400 characters generated in {best:.1f} ms (best of 5), median {median:.1f} ms "
-          "(target <= 50 ms)")
+    print(f"\nnumpy: 400 characters generated in {best:.1f} ms (best of 5), median {median:.1f} ms (target <= 50 ms)")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -458,7 +458,6 @@ def draw_sampling(path):
     chart_left, chart_right = 3.85, 9.8
     w_in, h_in, w_cell, h_cell = 0.72, 0.62, 0.95, 0.75
     halo = [path_effects.withStroke(linewidth=7, foreground="white")]
-    text_halo = [path_effects.withStroke(linewidth=3, foreground="white")]
 
     for t in range(T):
         y_top = height - top_h - t * row_h  # top of this row

@@ -18,15 +18,18 @@ from utils.lstm import (
     initialize_parameters,
     load_model,
     load_record,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_layer_forward,
     model_backward,
     model_forward,
     predict_proba,
     sample_index,
     save_model,
     sha256,
-    softmax,
-    train_val_windows,
+    sigmoid,
 )
+from utils.rnn import softmax
 from utils.text import build_vocabulary, load_corpus
 from utils.train_lstm import (
     MODEL_PATH,
@@ -104,6 +107,66 @@ def test_each_epoch_shifts_the_stride_3_grid_so_every_character_becomes_a_target
         assert np.array_equal(X[1], train_ix[offset + 3 : offset + 43])  # stride 3
         assert np.array_equal(Y, train_ix[offset + 40 :: 3][: len(Y)])
     assert offsets == {0, 1, 2}
+
+
+# --- one cell -------------------------------------------------------------------------------
+
+
+def cell_inputs(seed=0, n_in=3, n_a=4, m=5):
+    """float64 inputs of one LSTM step: xt, h_prev, c_prev, Wx, Wh, b."""
+    rng = np.random.default_rng(seed)
+    shapes = [(n_in, m), (n_a, m), (n_a, m), (4 * n_a, n_in), (4 * n_a, n_a), (4 * n_a, 1)]
+    return [rng.standard_normal(shape) for shape in shapes]
+
+
+def test_sigmoid_is_the_logistic_function_without_overflow():
+    z = np.array([-1000.0, -3.0, 0.0, 2.5, 1000.0], dtype=np.float32)
+    with np.errstate(all="raise"):
+        s = sigmoid(z)
+    assert s.dtype == np.float32
+    np.testing.assert_allclose(s, [0.0, 1 / (1 + np.exp(3.0)), 0.5, 1 / (1 + np.exp(-2.5)), 1.0], rtol=1e-6)
+
+
+def test_cell_forward_follows_the_equations_gate_by_gate():
+    xt, h_prev, c_prev, Wx, Wh, b = cell_inputs()
+    h, c, cache = lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b)
+    assert h.shape == c.shape == (4, 5)
+    z = Wx @ xt + Wh @ h_prev + b
+    i, f, o = (1 / (1 + np.exp(-z[k : k + 4])) for k in (0, 4, 8))  # the logistic function itself
+    g = np.tanh(z[12:])
+    np.testing.assert_allclose(c, f * c_prev + i * g, rtol=1e-12)
+    np.testing.assert_allclose(h, o * np.tanh(f * c_prev + i * g), rtol=1e-12)
+    np.testing.assert_allclose(cache["f"], f, rtol=1e-12)
+
+
+def test_cell_backward_matches_numerical_gradients():
+    """Every input and weight of one step, with a loss that reads both h_t and c_t."""
+    inputs = cell_inputs(seed=3)
+    rng = np.random.default_rng(4)
+    dh, dc = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
+
+    def loss():  # a linear function of the outputs, so that its gradients are dh and dc
+        h, c, _ = lstm_cell_forward(*inputs)
+        return float(np.sum(h * dh) + np.sum(c * dc))
+
+    _, _, cache = lstm_cell_forward(*inputs)
+    grads = lstm_cell_backward(dh, dc, cache)
+    names = ("dxt", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+    for name, x in zip(names, inputs):
+        assert grads[name].shape == x.shape
+        error = rel_error(grads[name], numerical_gradient(loss, x))
+        assert error < 1e-8, f"{name} disagrees with the numerical gradient ({error:.2e})"
+
+
+def test_a_layer_is_the_cell_step_after_step():
+    xt, _, _, Wx, Wh, b = cell_inputs(seed=1)
+    X = np.stack([xt, 2 * xt, -xt])  # three time steps
+    H, caches = lstm_layer_forward(X, Wx, Wh, b)
+    h = c = np.zeros((4, 5))
+    for t in range(3):
+        h, c, _ = lstm_cell_forward(X[t], h, c, Wx, Wh, b)
+        np.testing.assert_array_equal(H[t], h)
+    assert H.shape == (3, 4, 5) and len(caches) == 3
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -253,8 +316,10 @@ def test_shipped_validation_loss_recomputes_and_beats_the_ngram_baseline(data, s
     parameters, _, record = shipped
     chars, _, train_ix, _, _, X_val, Y_val = data
     val_loss = evaluate(parameters, X_val, Y_val)
-    print(f"validation loss {val_loss:.4f} (recorded {record['val_loss']:.4f}), "
-          f"n-gram baseline {record['baseline']['val_loss']:.4f}")
+    print(
+        f"validation loss {val_loss:.4f} (recorded {record['val_loss']:.4f}), "
+        f"n-gram baseline {record['baseline']['val_loss']:.4f}"
+    )
     assert val_loss == pytest.approx(record["val_loss"], abs=1e-4)
     order = record["baseline"]["order"]
     baseline = ngram_baseline(train_ix, X_val, Y_val, len(chars), orders=[order])[order]
@@ -285,21 +350,49 @@ def test_kneser_ney_probabilities_sum_to_one(data, order):
 # --- writing --------------------------------------------------------------------------------
 
 
-def test_prompt_is_lowered_and_kept_when_the_model_knows_it():
-    assert clean_prompt("Shall I compare thee", CHAR_TO_IX) == ("shall i compare thee", [])
+def test_a_prompt_the_model_can_read_is_kept_without_a_note():
+    assert clean_prompt("shall i compare thee", CHAR_TO_IX) == ("shall i compare thee", [])
+
+
+def test_lowering_the_prompt_is_reported():
+    seed, notes = clean_prompt("Shall I compare thee", CHAR_TO_IX)
+    assert seed == "shall i compare thee"
+    assert len(notes) == 1 and "upper case was lowered" in notes[0]
 
 
 def test_long_prompt_keeps_its_last_40_characters():
-    prompt = "From fairest creatures we desire increase, That thereby beauty's rose might never die"
+    prompt = "from fairest creatures we desire increase, that thereby beauty's rose might never die"
     seed, notes = clean_prompt(prompt, CHAR_TO_IX)
-    assert seed == prompt.lower()[-40:] and len(seed) == 40
-    assert "last 40" in notes[0]
+    assert seed == prompt[-40:] and len(seed) == 40
+    assert notes == [f"the prompt has {len(prompt)} characters; the model reads the last 40"]
 
 
-def test_unknown_characters_are_mapped_or_dropped_with_a_note():
-    seed, notes = clean_prompt("\u201cL\u00f6ve\u201d\u2014is it 42?\t\u2603", CHAR_TO_IX)
-    assert seed == "'love'-is it ? "
-    assert len(notes) == 1 and "'24\u2603'" in notes[0]
+def test_each_replaced_character_is_named_in_a_note():
+    seed, notes = clean_prompt("\u201cl\u00f6ve\u201d\u2014it\u2019s\tone\r\n", CHAR_TO_IX)
+    assert seed == "'love'-it's one\n"
+    assert len(notes) == 1 and notes[0].startswith("replaced characters the Sonnets spell differently")
+    for typed, plain in [
+        ("\u201c", "'"),
+        ("\u00f6", "o"),
+        ("\u2014", "-"),
+        ("\u2019", "'"),
+        ("\t", " "),
+        ("\r\n", "\n"),
+    ]:
+        assert f"{typed!r} -> {plain!r}" in notes[0]
+
+
+def test_unknown_characters_are_dropped_with_a_note():
+    seed, notes = clean_prompt("is it 42?\u2603", CHAR_TO_IX)
+    assert seed == "is it ?"
+    assert notes == ["dropped characters the model does not know: '24\u2603'"]
+
+
+def test_every_kind_of_change_gets_its_own_note_in_order():
+    prompt = "SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d 42"
+    seed, notes = clean_prompt(prompt, CHAR_TO_IX)
+    assert len(seed) == 40
+    assert [note.split()[0] for note in notes] == ["upper", "replaced", "dropped", "the"]
 
 
 @pytest.mark.parametrize(
@@ -318,8 +411,10 @@ def test_generate_never_fails_and_writes_only_vocabulary_characters(shipped, pro
 
 def test_generation_is_reproducible_with_a_seeded_generator(shipped):
     parameters, chars, _ = shipped
-    poems = [generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
-             generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3))]
+    poems = [
+        generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
+        generate(parameters, chars, "the rose", 80, 0.7, np.random.default_rng(3)),
+    ]
     assert poems[0] == poems[1]
 
 
@@ -347,8 +442,7 @@ def test_low_temperature_is_greedy_and_high_temperature_varies_the_text(shipped)
     parameters, chars, _ = shipped
     rng = np.random.default_rng(0)
     assert {sample_index(np.array([0.1, 0.3, 0.2]), 1e-3, rng) for _ in range(200)} == {1}
-    texts = {t: generate(parameters, chars, "when i do count the clock", 400, t, rng).text
-             for t in (0.2, 1.2)}
+    texts = {t: generate(parameters, chars, "when i do count the clock", 400, t, rng).text for t in (0.2, 1.2)}
     assert len(set(texts[0.2])) < len(set(texts[1.2])), "a higher temperature uses more characters"
     for bad in (0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="temperature"):

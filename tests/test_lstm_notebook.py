@@ -16,8 +16,7 @@ from tests.notebook_runner import execute, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "shakespeare_lstm.ipynb"
-WEIRD_PROMPT = ("SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d "
-                "\u2014 and 42 \U0001f339")
+WEIRD_PROMPT = "SHALL I COMPARE THEE TO A SUMMER\u2019S DAY? \u201cThou art more lovely\u201d \u2014 and 42 \U0001f339"
 
 
 def run(cell_ids=None, cwd=NOTEBOOK.parent, env=None, allow_errors=False):
@@ -48,10 +47,18 @@ def test_committed_notebook_has_no_outputs_and_meaningful_unique_ids():
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", i) for i in ids), ids
 
 
-def test_gradient_check_prints_small_relative_errors(full_run):
-    errors = [float(e) for e in re.findall(r"relative error (\S+)", full_run["gradcheck"])]
-    assert len(errors) == 16  # eight weight arrays, without and with dropout
-    assert max(errors) < 1e-7
+def test_one_cell_step_shows_its_shapes(full_run):
+    out = full_run["cell-step"]
+    assert "x_t (38, 3)  h_t (5, 3)  c_t (5, 3)" in out
+    assert out.rstrip().endswith("c_t = i * g: True")
+
+
+def test_gradient_checks_print_small_relative_errors(full_run):
+    cell = [float(e) for e in re.findall(r"relative error (\S+)", full_run["cell-gradcheck"])]
+    assert len(cell) == 6  # x_t, h_prev, c_prev, Wx, Wh, b
+    model = [float(e) for e in re.findall(r"relative error (\S+)", full_run["gradcheck"])]
+    assert len(model) == 16  # eight weight arrays, without and with dropout
+    assert max(cell + model) < 1e-7
 
 
 def test_shipped_model_is_loaded_and_compared_with_the_baseline(full_run):
@@ -65,10 +72,17 @@ def test_the_epoch_is_shortened_by_the_environment_variable(full_run):
     assert re.search(before_after, full_run["train"])
 
 
-def test_a_hostile_prompt_writes_a_poem_with_notes(full_run):
+def test_a_hostile_prompt_writes_a_poem_with_a_note_for_every_change(full_run):
     assert WEIRD_PROMPT in full_run["prompt"] or repr(WEIRD_PROMPT) in full_run["prompt"]
     out = full_run["poem"]
-    assert "note: dropped characters" in out and "the model reads the last 40" in out
+    notes = [line for line in out.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 4, out
+    assert "upper case was lowered" in notes[0]
+    for typed, plain in (("\u2019", "'"), ("\u201c", "'"), ("\u201d", "'"), ("\u2014", "-")):
+        assert f"{typed!r} -> {plain!r}" in notes[1]
+    assert "dropped characters the model does not know: '24\U0001f339'" in notes[2]
+    assert "the model reads the last 40" in notes[3]
+    assert "the model reads: " + repr("er's day? 'thou art more lovely' - and  ") in out
     assert "400 characters written" in out
 
 

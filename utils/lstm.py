@@ -26,8 +26,8 @@ parameters is a dict of arrays, float32 for training and float64 for gradient ch
     Wy  -- dense weights, shape (n_y, n_a)
     by  -- dense bias, shape (n_y, 1)
 and gradients has the same keys with a leading d. Along the 4 n_a axis the blocks are the
-input gate i, the forget gate f, the output gate o and the candidate g, in that order: the
-three sigmoid gates are adjacent so that one call activates all of them.
+input gate i, the forget gate f, the output gate o and the candidate g, in that order, so
+that one matrix product computes the four blocks' pre-activations.
 
 One LSTM cell, with one example per column as in the dinosaur RNN (x_t is (n_in, m)):
 
@@ -44,22 +44,25 @@ Where we differ from the Keras model, and why:
     - Adam uses the paper's bias-corrected step with eps added to sqrt(v), as Keras 2.0 did;
       PyTorch adds eps after the correction, a difference of order eps.
 
-Speed. Windows come in batch-major, (m, T_x) like the Keras arrays, and probabilities go out
-as (m, n_y); inside, arrays are (T_x, features, m). A time step is then one contiguous
-(features, m) slice, and each gate one contiguous block of rows of it, so the elementwise
-work of a step runs on contiguous memory (strided slices cost three times as much). Only the
-recurrence is a Python loop, over the time steps; everything inside it is a matrix product
-or an elementwise operation on the whole batch.
+The code follows the math: lstm_cell_forward and lstm_cell_backward are one step, and a
+layer (lstm_layer_forward, lstm_layer_backward) calls them step after step. Windows come in
+batch-major, (m, T_x) like the Keras arrays, and probabilities go out as (m, n_y); inside,
+arrays are (T_x, features, m), so that a time step is one contiguous (features, m) slice.
+Only the recurrence is a Python loop; inside a step every operation is a matrix product or
+an elementwise operation on the whole batch, which is what makes an epoch fast.
 """
 
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from .rnn import softmax
 
 T_X = 40  # characters in a window
 STRIDE = 3  # distance between the starts of two training windows
@@ -157,115 +160,141 @@ def initialize_parameters(n_x, n_a=N_A, n_y=None, seed=0, dtype=np.float32):
 
 
 # -----------------------------------------------------------------------------------------
-# one LSTM layer over a batch of sequences
+# one LSTM cell: one time step, the notebook's equations
+
+
+def sigmoid(z):
+    """The logistic function 1 / (1 + exp(-z)), elementwise, written as (1 + tanh(z / 2)) / 2.
+
+    The two are equal; the tanh form never overflows (exp(-z) does for z below about -89 in
+    float32) and keeps float32 arrays float32. z -- any array. Returns an array of its shape.
+    """
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+def lstm_cell_forward(xt, h_prev, c_prev, Wx, Wh, b):
+    """One step of an LSTM layer, for a batch of m sequences (one per column).
+
+    xt     -- the input at step t, shape (n_in, m)
+    h_prev -- the hidden state h_{t-1}, shape (n_a, m)
+    c_prev -- the cell state c_{t-1}, shape (n_a, m)
+    Wx     -- input weights of the four blocks [i; f; o; g], shape (4 n_a, n_in)
+    Wh     -- recurrent weights, shape (4 n_a, n_a)
+    b      -- biases, shape (4 n_a, 1)
+    Returns (h_next, c_next, cache):
+        h_next -- the hidden state h_t, shape (n_a, m)
+        c_next -- the cell state c_t, shape (n_a, m)
+        cache  -- what lstm_cell_backward needs: the inputs, the gates and tanh(c_t)
+    """
+    n_a = h_prev.shape[0]
+    z = Wx @ xt + b + Wh @ h_prev  # (4 n_a, m): the four blocks' pre-activations at once
+    i = sigmoid(z[:n_a])  # input gate: how much of the candidate to write
+    f = sigmoid(z[n_a : 2 * n_a])  # forget gate: how much of the old cell to keep
+    o = sigmoid(z[2 * n_a : 3 * n_a])  # output gate: how much of the cell to show
+    g = np.tanh(z[3 * n_a :])  # candidate: the new content
+    c_next = f * c_prev + i * g
+    tanh_c = np.tanh(c_next)
+    h_next = o * tanh_c
+    cache = {
+        "xt": xt,
+        "h_prev": h_prev,
+        "c_prev": c_prev,
+        "i": i,
+        "f": f,
+        "o": o,
+        "g": g,
+        "tanh_c": tanh_c,
+        "Wx": Wx,
+        "Wh": Wh,
+    }
+    return h_next, c_next, cache
+
+
+def lstm_cell_backward(dh_next, dc_next, cache):
+    """Backward pass of one LSTM step: lstm_cell_forward's equations in reverse.
+
+    dh_next -- gradient of the loss with respect to h_t, shape (n_a, m): all of it, from the
+               layer above and from step t + 1
+    dc_next -- gradient with respect to c_t coming from step t + 1, shape (n_a, m)
+    cache   -- from lstm_cell_forward
+    Returns a dict of gradients:
+        dxt    -- with respect to the input x_t, shape (n_in, m)
+        dh_prev, dc_prev -- with respect to h_{t-1} and c_{t-1}, shape (n_a, m)
+        dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1) -- this step's share of the weights'
+               gradients; the layer sums them over the steps
+    """
+    i, f, o, g, tanh_c = (cache[k] for k in ("i", "f", "o", "g", "tanh_c"))
+    do = dh_next * tanh_c  # h_t = o * tanh(c_t)
+    dc = dc_next + dh_next * (o * (1 - tanh_c**2))  # c_t reaches the loss directly and through h_t
+    di, df, dg = dc * g, dc * cache["c_prev"], dc * i  # c_t = f * c_{t-1} + i * g
+    # back through the activations: sigmoid' = s (1 - s), tanh' = 1 - tanh^2
+    dz = np.concatenate([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)])
+    return {
+        "dxt": cache["Wx"].T @ dz,
+        "dh_prev": cache["Wh"].T @ dz,
+        "dc_prev": dc * f,
+        "dWx": dz @ cache["xt"].T,
+        "dWh": dz @ cache["h_prev"].T,
+        "db": dz.sum(axis=1, keepdims=True),
+    }
+
+
+# -----------------------------------------------------------------------------------------
+# one LSTM layer: the cell, step after step
 
 
 def lstm_layer_forward(X, Wx, Wh, b):
-    """Run one LSTM layer over all time steps, from zero initial states.
+    """Run one LSTM layer over all the time steps of a batch, from zero initial states.
 
     X  -- the layer's inputs, shape (T_x, n_in, m): X[t] holds x_t, one example per column
     Wx -- input weights, shape (4 n_a, n_in)
     Wh -- recurrent weights, shape (4 n_a, n_a)
     b  -- biases, shape (4 n_a, 1)
-    Returns (H, cache):
-        H     -- hidden states, shape (T_x + 1, n_a, m); H[0] is the zero initial state and
-                 H[t] the output of step t
-        cache -- what lstm_layer_backward needs: the inputs, the activated gates [i, f, o, g]
-                 (T_x, 4 n_a, m), the cell states C (T_x + 1, n_a, m) with C[0] = 0, their
-                 tanh (T_x, n_a, m), H and the weights
+    Returns (H, caches):
+        H      -- the hidden states h_1 ... h_{T_x}, shape (T_x, n_a, m)
+        caches -- the T_x steps' caches, in order, for lstm_layer_backward
     """
     T, _, m = X.shape
     n_a = Wh.shape[1]
-    gates = np.matmul(Wx, X)  # the input terms of all steps at once: Wx x_t for every t
-    gates += b
-    H = np.zeros((T + 1, n_a, m), dtype=gates.dtype)
-    C = np.zeros((T + 1, n_a, m), dtype=gates.dtype)
-    tanh_C = np.empty((T, n_a, m), dtype=gates.dtype)
-    recurrent = np.empty((4 * n_a, m), dtype=gates.dtype)
-    i_times_g = np.empty((n_a, m), dtype=gates.dtype)
-    for t in range(T):  # the recurrence: the one loop of the forward pass
-        z = gates[t]
-        np.matmul(Wh, H[t], out=recurrent)
-        z += recurrent
-        # sigmoid(z) = (1 + tanh(z / 2)) / 2, so one tanh activates all four blocks: halve the
-        # sigmoid blocks before it, then halve and shift them after
-        sig = z[: 3 * n_a]
-        sig *= 0.5
-        np.tanh(z, out=z)
-        sig *= 0.5
-        sig += 0.5
-        i, f, o, g = z[:n_a], z[n_a : 2 * n_a], z[2 * n_a : 3 * n_a], z[3 * n_a :]
-        np.multiply(f, C[t], out=C[t + 1])
-        np.multiply(i, g, out=i_times_g)
-        C[t + 1] += i_times_g
-        np.tanh(C[t + 1], out=tanh_C[t])
-        np.multiply(o, tanh_C[t], out=H[t + 1])
-    return H, {"X": X, "gates": gates, "C": C, "tanh_C": tanh_C, "H": H, "Wx": Wx, "Wh": Wh}
+    h = c = np.zeros((n_a, m), dtype=X.dtype)  # h_0 = c_0 = 0
+    H, caches = [], []
+    for t in range(T):
+        h, c, cache = lstm_cell_forward(X[t], h, c, Wx, Wh, b)
+        H.append(h)
+        caches.append(cache)
+    return np.stack(H), caches
 
 
-def lstm_layer_backward(dH, cache):
+def lstm_layer_backward(dH, caches):
     """Backpropagation through time for one LSTM layer.
 
-    dH    -- gradient of the loss with respect to the layer's outputs H[1:] coming from
-             above (not through the recurrence), shape (T_x, n_a, m)
-    cache -- from lstm_layer_forward
-    Returns (dZ, grads):
-        dZ    -- gradient with respect to the gates' pre-activations z_t, shape (T_x, 4 n_a, m);
-                 Wx.T @ dZ[t] is the gradient with respect to the input x_t
-        grads -- dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1)
+    dH     -- gradient of the loss with respect to the outputs h_1 ... h_{T_x} coming from
+              above (not through the recurrence), shape (T_x, n_a, m)
+    caches -- from lstm_layer_forward
+    Returns (dX, grads):
+        dX    -- gradient with respect to the inputs, shape (T_x, n_in, m)
+        grads -- dWx (4 n_a, n_in), dWh (4 n_a, n_a), db (4 n_a, 1), summed over the steps
     """
-    X, gates, C, tanh_C, H, Wh = (cache[k] for k in ("X", "gates", "C", "tanh_C", "H", "Wh"))
     T, n_a, m = dH.shape
-    dZ = np.empty_like(gates)
-    dWx = np.zeros_like(cache["Wx"])
-    dWh = np.zeros_like(Wh)
-    dh_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches h_t through z_{t+1}
-    dc_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches c_t through c_{t+1}
-    dh = np.empty((n_a, m), dtype=dH.dtype)
-    dc = np.empty((n_a, m), dtype=dH.dtype)
-    work = np.empty((3 * n_a, m), dtype=dH.dtype)
-    for t in reversed(range(T)):  # the recurrence, backwards
-        z, dz = gates[t], dZ[t]
-        i, f, o, g = z[:n_a], z[n_a : 2 * n_a], z[2 * n_a : 3 * n_a], z[3 * n_a :]
-        di, df, do, dg = dz[:n_a], dz[n_a : 2 * n_a], dz[2 * n_a : 3 * n_a], dz[3 * n_a :]
-        np.add(dH[t], dh_next, out=dh)
-        np.multiply(dh, tanh_C[t], out=do)
-        # dc = dc_next + dh * o * (1 - tanh(c_t)^2)
-        tanh_grad = work[:n_a]
-        np.multiply(tanh_C[t], tanh_C[t], out=tanh_grad)
-        np.subtract(1, tanh_grad, out=tanh_grad)
-        tanh_grad *= o
-        np.multiply(dh, tanh_grad, out=dc)
-        dc += dc_next
-        np.multiply(dc, g, out=di)
-        np.multiply(dc, C[t], out=df)  # C[t] is c_{t-1}
-        np.multiply(dc, i, out=dg)
-        np.multiply(dc, f, out=dc_next)
-        # through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2
-        sig, dsig = z[: 3 * n_a], dz[: 3 * n_a]
-        dsig *= sig
-        np.subtract(1, sig, out=work)
-        dsig *= work
-        g_grad = work[:n_a]
-        np.multiply(g, g, out=g_grad)
-        np.subtract(1, g_grad, out=g_grad)
-        dg *= g_grad
-        np.matmul(Wh.T, dz, out=dh_next)
-        # the weight gradients sum one product per step; adding it here, while dz is still in
-        # the CPU's cache, needs no reshaped copy of the whole (T_x, 4 n_a, m) array
-        dWh += dz @ H[t].T
-        dWx += dz @ X[t].T
-    return dZ, {"dWx": dWx, "dWh": dWh, "db": dZ.sum(axis=(0, 2)).reshape(-1, 1)}
+    dh_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches h_t through step t + 1
+    dc_next = np.zeros((n_a, m), dtype=dH.dtype)  # reaches c_t through step t + 1
+    dWx, dWh, db_steps = 0, 0, [None] * T
+    dX = [None] * T
+    for t in reversed(range(T)):
+        step = lstm_cell_backward(dH[t] + dh_next, dc_next, caches[t])
+        dX[t], dh_next, dc_next = step["dxt"], step["dh_prev"], step["dc_prev"]
+        dWx, dWh = dWx + step["dWx"], dWh + step["dWh"]  # the same weights serve every step
+        db_steps[t] = step["db"]
+    # Sums of floats depend on their order, and training amplifies any difference. The bias
+    # gradient is added up from the first step to the last (and z = Wx x + b + Wh h in the
+    # cell, in that order), as in the version of this module that trained the shipped weights,
+    # so that python -m utils.train_lstm still makes them bit for bit.
+    grads = {"dWx": dWx, "dWh": dWh, "db": sum(db_steps)}
+    return np.stack(dX), grads
 
 
 # -----------------------------------------------------------------------------------------
 # the stacked model
-
-
-def softmax(scores):
-    """Softmax over axis 0. scores -- shape (n_y, m). Returns probabilities, same shape."""
-    e = np.exp(scores - scores.max(axis=0))
-    return e / e.sum(axis=0)
 
 
 def one_hot(X, n_x, dtype=np.float32):
@@ -305,19 +334,25 @@ def model_forward(parameters, X, training=False, rng=None, dropout=DROPOUT):
     dtype = p["Wh1"].dtype
     X = np.asarray(X)
 
-    H1, cache1 = lstm_layer_forward(one_hot(X, p["Wx1"].shape[1], dtype), p["Wx1"], p["Wh1"], p["b1"])
-    A1 = H1[1:]
+    A1, caches1 = lstm_layer_forward(one_hot(X, p["Wx1"].shape[1], dtype), p["Wx1"], p["Wh1"], p["b1"])
     mask1 = _dropout_mask(rng, A1.shape, dropout, dtype) if drop else None
     if drop:
         A1 = A1 * mask1
-    H2, cache2 = lstm_layer_forward(A1, p["Wx2"], p["Wh2"], p["b2"])
+    H2, caches2 = lstm_layer_forward(A1, p["Wx2"], p["Wh2"], p["b2"])
     a2 = H2[-1]  # the second layer's output at the last step only
     mask2 = _dropout_mask(rng, a2.shape, dropout, dtype) if drop else None
     if drop:
         a2 = a2 * mask2
-    probs = softmax(p["Wy"] @ a2 + p["by"])
-    cache = {"parameters": parameters, "layer1": cache1, "mask1": mask1, "layer2": cache2,
-             "mask2": mask2, "a2": a2, "probs": probs}
+    probs = softmax(p["Wy"] @ a2 + p["by"])  # (n_y, m): one column per window
+    cache = {
+        "parameters": parameters,
+        "layer1": caches1,
+        "mask1": mask1,
+        "layer2": caches2,
+        "mask2": mask2,
+        "a2": a2,
+        "probs": probs,
+    }
     return probs.T, cache
 
 
@@ -345,27 +380,27 @@ def model_backward(Y, cache):
         da2 *= mask2
 
     # layer 2 receives a gradient from above at its last step only
-    T, n_a, _ = cache["layer1"]["tanh_C"].shape
+    T, n_a = len(cache["layer2"]), da2.shape[0]
     dH2 = np.zeros((T, n_a, m), dtype=da2.dtype)
     dH2[-1] = da2
-    dZ2, layer2 = lstm_layer_backward(dH2, cache["layer2"])
-    dA1 = np.matmul(p["Wx2"].T, dZ2)  # into layer 1's outputs, all steps at once
+    dA1, layer2 = lstm_layer_backward(dH2, cache["layer2"])
     if mask1 is not None:
         dA1 *= mask1
-    _, layer1 = lstm_layer_backward(dA1, cache["layer1"])
+    _, layer1 = lstm_layer_backward(dA1, cache["layer1"])  # the one-hot inputs need no gradient
     for k, layer in (("1", layer1), ("2", layer2)):
         grads.update({f"d{name}{k}": layer["d" + name] for name in ("Wx", "Wh", "b")})
     return grads
 
 
-def predict_proba(parameters, X, batch_size=1024):
-    """Softmax outputs of the model without dropout, in batches to bound the memory.
+def predict_proba(parameters, X, batch_size=128):
+    """Softmax outputs of the model without dropout, in batches.
+
+    Batches of 128 keep a step's arrays, (4 n_a, 128) float32 = 256 KiB, within the CPU's
+    cache; with batches of 1024 (2 MiB each) the validation text took several times longer.
 
     X -- character indices, shape (k, T_x). Returns probabilities, shape (k, n_y).
     """
-    return np.concatenate(
-        [model_forward(parameters, X[s : s + batch_size])[0] for s in range(0, len(X), batch_size)]
-    )
+    return np.concatenate([model_forward(parameters, X[s : s + batch_size])[0] for s in range(0, len(X), batch_size)])
 
 
 class Adam:
@@ -432,9 +467,23 @@ def load_record(npz_path):
 # writing: prompts and generation
 
 # Common characters a person may type that the Sonnets' vocabulary spells differently
-TYPED_EQUIVALENTS = {"\u2018": "'", "\u2019": "'", '"': "'", "\u201c": "'", "\u201d": "'",
-                     "\u2013": "-", "\u2014": "-", "\t": " ", "\r": "\n", "\u2026": "...",
-                     "[": "(", "]": ")", "{": "(", "}": ")"}
+TYPED_EQUIVALENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    '"': "'",
+    "\u201c": "'",
+    "\u201d": "'",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\t": " ",
+    "\r\n": "\n",
+    "\r": "\n",
+    "\u2026": "...",
+    "[": "(",
+    "]": ")",
+    "{": "(",
+    "}": ")",
+}
 
 
 class Poem(NamedTuple):
@@ -450,22 +499,47 @@ class Poem(NamedTuple):
     notes: list
 
 
-def clean_prompt(prompt, char_to_ix, Tx=T_X):
-    """Make any string a valid seed for the model, and say what was changed.
+def plain_equivalent(ch):
+    """The plain characters a typed character stands for: ch itself if it has none.
 
-    Upper case is lowered; typographic quotes, dashes, tabs and accents become their plain
-    equivalents; characters still outside the vocabulary are dropped; of a longer prompt the
-    last Tx characters are kept (the model was trained on windows of Tx characters).
+    ch -- one character, or the two of a Windows line end "\\r\\n"
+    Typographic quotes, dashes, tabs and line ends come from TYPED_EQUIVALENTS; anything else
+    loses its accents: NFKD splits an accented letter into the letter and its combining
+    accent, and the accent is dropped ("é" -> "e", and the ligature "ﬁ" -> "fi").
+    """
+    if ch in TYPED_EQUIVALENTS:
+        return TYPED_EQUIVALENTS[ch]
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+def show_changes(changes):
+    """'a' -> 'b' pairs of a dict {typed: plain}, for a note: "'\u2019' -> \\"'\\", ..."."""
+    return ", ".join(f"{typed!r} -> {plain!r}" for typed, plain in changes.items())
+
+
+def clean_prompt(prompt, char_to_ix, Tx=T_X):
+    """Make any string a valid seed for the model, and say in a note each change made.
+
+    Upper case is lowered; typographic quotes, dashes, tabs, Windows line ends and accents
+    become their plain equivalents; characters still outside the vocabulary are dropped; of a
+    longer prompt the last Tx characters are kept (the model was trained on windows of Tx
+    characters). Each of these four kinds of change, when it happens, adds one note.
     prompt     -- any string
     char_to_ix -- dict from the vocabulary's characters to indices
     Returns (seed, notes): the cleaned string (possibly empty) and a list of sentences.
     """
     notes = []
-    text = prompt.replace("\r\n", "\n").lower()
-    text = "".join(TYPED_EQUIVALENTS.get(ch, ch) for ch in text)
-    # NFKD splits an accented letter into the letter and its accent; the accent is dropped
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = prompt.lower()
+    if text != prompt:
+        notes.append("upper case was lowered: the Sonnets' vocabulary has no capital letters")
+    changes, plain = {}, []
+    for typed in re.findall(r"\r\n|.", text, flags=re.DOTALL):  # a Windows line end is one
+        plain.append(plain_equivalent(typed))
+        if plain[-1] != typed:
+            changes[typed] = plain[-1]
+    text = "".join(plain)
+    if changes:
+        notes.append(f"replaced characters the Sonnets spell differently: {show_changes(changes)}")
     unknown = sorted(set(text) - set(char_to_ix))
     if unknown:
         text = "".join(ch for ch in text if ch in char_to_ix)
@@ -513,30 +587,18 @@ def generate(parameters, chars, prompt, n_chars=400, temperature=1.0, rng=None):
     seed, notes = clean_prompt(prompt, char_to_ix)
     if not seed:
         notes.append("the prompt is empty after cleaning; the model starts a new line")
-    # A step costs a few dozen numpy calls on vectors, so each call saved counts: the 1/2 of
-    # sigmoid(z) = (1 + tanh(z / 2)) / 2 is folded into copies of the weights, and one tanh
-    # then activates all four blocks of a cell. The copies are transposed so that a step
-    # multiplies a vector by a matrix from the left, numpy's fastest way for a single vector.
-    w = {name: np.asarray(weights, dtype=np.float32) for name, weights in parameters.items()}
-    n_a = w["Wh1"].shape[1]
-    halve = np.ones((4 * n_a, 1), dtype=np.float32)
-    halve[: 3 * n_a] = 0.5
-    inputs1 = np.ascontiguousarray(((w["Wx1"] + w["b1"]) * halve).T)  # row k: input term of char k
-    Wh1, Wx2, Wh2 = (np.ascontiguousarray((w[k] * halve).T) for k in ("Wh1", "Wx2", "Wh2"))
-    b2, Wy, by = (w["b2"] * halve).ravel(), np.ascontiguousarray(w["Wy"].T), w["by"].ravel()
-    h1, c1, h2, c2 = (np.zeros(n_a, dtype=np.float32) for _ in range(4))
-
-    def cell(z, c):
-        t = np.tanh(z)
-        sig = t[: 3 * n_a] * 0.5 + 0.5
-        c = sig[n_a : 2 * n_a] * c + sig[:n_a] * t[3 * n_a :]
-        return sig[2 * n_a :] * np.tanh(c), c
+    p = {name: np.asarray(weights, dtype=np.float32) for name, weights in parameters.items()}
+    n_x, n_a = p["Wx1"].shape[1], p["Wh1"].shape[1]
+    h1, c1, h2, c2 = (np.zeros((n_a, 1), dtype=np.float32) for _ in range(4))  # a batch of m = 1
 
     def step(ix):
+        """Read the character of index ix; return the scores of the next one, shape (n_y,)."""
         nonlocal h1, c1, h2, c2
-        h1, c1 = cell(inputs1[ix] + h1 @ Wh1, c1)
-        h2, c2 = cell(h1 @ Wx2 + b2 + h2 @ Wh2, c2)
-        return h2 @ Wy + by
+        x = np.zeros((n_x, 1), dtype=np.float32)
+        x[ix] = 1
+        h1, c1, _ = lstm_cell_forward(x, h1, c1, p["Wx1"], p["Wh1"], p["b1"])
+        h2, c2, _ = lstm_cell_forward(h1, h2, c2, p["Wx2"], p["Wh2"], p["b2"])
+        return (p["Wy"] @ h2 + p["by"]).ravel()
 
     for ch in seed or "\n":
         scores = step(char_to_ix[ch])

@@ -143,8 +143,3 @@ def get_sample(sample_ix, ix_to_char):
     """
     txt = "".join(ix_to_char[ix] for ix in sample_ix)
     return txt[0].upper() + txt[1:] if txt else txt
-
-
-def print_sample(sample_ix, ix_to_char):
-    """Print get_sample(sample_ix, ix_to_char) with no extra line end (the name brings its own)."""
-    print(get_sample(sample_ix, ix_to_char), end="")

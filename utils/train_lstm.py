@@ -137,8 +137,7 @@ def ngram_baseline(train_ix, X_val, Y_val, vocab_size, orders=range(1, 9)):
 # training
 
 
-def train_epoch(parameters, optimizer, X, Y, rng, batch_size=BATCH_SIZE, n_batches=None,
-                desc="epoch", average=None):
+def train_epoch(parameters, optimizer, X, Y, rng, batch_size=BATCH_SIZE, n_batches=None, desc="epoch", average=None):
     """One pass over the shuffled windows, with dropout, updating parameters in place.
 
     parameters -- the model's weights
@@ -215,13 +214,17 @@ def start_training(seed, vocab_size, lr):
 def train(epochs, seed, batch_size, lr):
     """Train from scratch. Returns (weights, chars, record): averaged weights, vocabulary, dict."""
     chars, _, train_ix, X_train, _, X_val, Y_val = load_data()
-    print(f"{len(chars)} characters; {len(X_train)} training windows of {T_X} (stride {STRIDE}, "
-          f"from a random offset each epoch); {len(Y_val)} validation characters")
+    print(
+        f"{len(chars)} characters; {len(X_train)} training windows of {T_X} (stride {STRIDE}, "
+        f"from a random offset each epoch); {len(Y_val)} validation characters"
+    )
 
     baseline = ngram_baseline(train_ix, X_val, Y_val, len(chars))
     best_order = min(baseline, key=baseline.get)
-    print("Kneser-Ney n-gram baseline, validation loss by order:",
-          ", ".join(f"{n}: {loss:.4f}" for n, loss in baseline.items()))
+    print(
+        "Kneser-Ney n-gram baseline, validation loss by order:",
+        ", ".join(f"{n}: {loss:.4f}" for n, loss in baseline.items()),
+    )
 
     parameters, optimizer, rng = start_training(seed, len(chars), lr)
     average = {name: w.copy() for name, w in parameters.items()}
@@ -229,23 +232,38 @@ def train(epochs, seed, batch_size, lr):
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         X, Y = epoch_windows(train_ix, rng)
-        losses = train_epoch(parameters, optimizer, X, Y, rng, batch_size,
-                             desc=f"epoch {epoch}/{epochs}", average=average)
+        losses = train_epoch(
+            parameters, optimizer, X, Y, rng, batch_size, desc=f"epoch {epoch}/{epochs}", average=average
+        )
         first_batches = first_batches or losses[:N_RECORDED_BATCHES]
         train_losses.append(float(np.mean(losses)))
         val_losses.append(evaluate(average, X_val, Y_val))
-        print(f"epoch {epoch}: training loss (dropout on) {train_losses[-1]:.4f}, "
-              f"validation loss of the averaged weights {val_losses[-1]:.4f} "
-              f"(n-gram baseline {baseline[best_order]:.4f})", flush=True)
+        print(
+            f"epoch {epoch}: training loss (dropout on) {train_losses[-1]:.4f}, "
+            f"validation loss of the averaged weights {val_losses[-1]:.4f} "
+            f"(n-gram baseline {baseline[best_order]:.4f})",
+            flush=True,
+        )
     record = {
         "settings": {
-            "seed": seed, "epochs": epochs, "batch_size": batch_size, "T_x": T_X,
-            "stride": STRIDE, "window_offset": "random in 0..stride-1, drawn each epoch",
-            "n_a": N_A, "dropout": DROPOUT, "optimizer": "Adam",
+            "seed": seed,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "T_x": T_X,
+            "stride": STRIDE,
+            "window_offset": "random in 0..stride-1, drawn each epoch",
+            "n_a": N_A,
+            "dropout": DROPOUT,
+            "optimizer": "Adam",
             "weights": f"exponential moving average of Adam's weights, decay {AVERAGE_DECAY}",
-            "lr": lr, "beta1": optimizer.beta1, "beta2": optimizer.beta2, "eps": optimizer.eps,
-            "train_fraction": TRAIN_FRACTION, "vocab_size": len(chars),
-            "train_windows": len(X_train), "val_characters": len(Y_val),
+            "lr": lr,
+            "beta1": optimizer.beta1,
+            "beta2": optimizer.beta2,
+            "eps": optimizer.eps,
+            "train_fraction": TRAIN_FRACTION,
+            "vocab_size": len(chars),
+            "train_windows": len(X_train),
+            "val_characters": len(Y_val),
         },
         "val_loss": val_losses[-1],
         "val_loss_per_epoch": val_losses,
@@ -253,16 +271,19 @@ def train(epochs, seed, batch_size, lr):
         "first_batch_losses": first_batches,
         "baseline": {
             "model": "interpolated Kneser-Ney character n-gram, discount 0.75, fitted on the "
-                     "training text; the order is the best on the validation text itself, "
-                     "which flatters the baseline",
+            "training text; the order is the best on the validation text itself, "
+            "which flatters the baseline",
             "val_loss_by_order": {str(n): loss for n, loss in baseline.items()},
             "order": best_order,
             "val_loss": baseline[best_order],
         },
         "training_seconds": round(time.perf_counter() - start, 1),
-        "environment": {"python": platform.python_version(), "numpy": np.__version__,
-                        "machine": platform.machine(),
-                        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")},
+        "environment": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "machine": platform.machine(),
+            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+        },
     }
     return average, chars, record
 
@@ -270,12 +291,14 @@ def train(epochs, seed, batch_size, lr):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=70, help="passes over the training windows")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seeds the initial weights, the shuffling and the dropout masks")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seeds the initial weights, the shuffling and the dropout masks"
+    )
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="windows per Adam step")
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH,
-                        help="the .npz to write; the .json record goes beside it")
+    parser.add_argument(
+        "--out", type=Path, default=MODEL_PATH, help="the .npz to write; the .json record goes beside it"
+    )
     args = parser.parse_args(argv)
 
     parameters, chars, record = train(args.epochs, args.seed, args.batch_size, args.lr)
@@ -286,9 +309,11 @@ def main(argv=None):
     partial_json.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     partial.replace(args.out)
     partial_json.replace(args.out.with_suffix(".json"))
-    print(f"validation loss {record['val_loss']:.4f} vs n-gram baseline "
-          f"{record['baseline']['val_loss']:.4f} after {record['training_seconds']:.0f} s; "
-          f"wrote {args.out} (sha256 {record['sha256'][:12]}...)")
+    print(
+        f"validation loss {record['val_loss']:.4f} vs n-gram baseline "
+        f"{record['baseline']['val_loss']:.4f} after {record['training_seconds']:.0f} s; "
+        f"wrote {args.out} (sha256 {record['sha256'][:12]}...)"
+    )
 
 
 if __name__ == "__main__":
