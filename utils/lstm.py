@@ -62,7 +62,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .rnn import softmax
+from .activations import softmax
 
 T_X = 40  # characters in a window
 STRIDE = 3  # distance between the starts of two training windows
