@@ -12,10 +12,11 @@ Assignment from here; nothing else names an exercise.
 
 import importlib
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
+
+import tomllib
 
 TITLE = "Dinosaur Island: character-level language models in numpy"  # the course's, as its READMEs begin
 COURSE_ROOT = Path(__file__).resolve().parent.parent
@@ -125,8 +126,9 @@ class Assignment:
         cases = module.CASES
         where = self.folder / "cases.py"
         if list(cases) != list(self.exercises):
-            raise CourseError(f"{where}: CASES has the exercises {list(cases)}, "
-                              f"assignment.toml has {list(self.exercises)}")
+            raise CourseError(
+                f"{where}: CASES has the exercises {list(cases)}, assignment.toml has {list(self.exercises)}"
+            )
         for name, found in cases.items():
             if not any(not case.public for case in found):
                 raise CourseError(f"{where}: {name} has no hidden case, so nothing could score its points")
@@ -151,7 +153,7 @@ def assignment(name=None):
     return known[name]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(folder):
     """The Assignment described by folder/assignment.toml; CourseError naming the file and entry."""
     folder = Path(folder)
@@ -188,8 +190,10 @@ def load(folder):
     for exercise in exercises.values():
         unknown = set(exercise.uses) - set(exercises) | ({exercise.name} & set(exercise.uses))
         if unknown:
-            raise CourseError(f"{path}, exercise {exercise.name}: uses {sorted(unknown)}, "
-                              "which are not other exercises of the assignment")
+            raise CourseError(
+                f"{path}, exercise {exercise.name}: uses {sorted(unknown)}, "
+                "which are not other exercises of the assignment"
+            )
     support_files = tuple(_strings(data, "support_files", path))
     support_sources = data.get("support_sources", {})
     if not (isinstance(support_sources, dict) and all(isinstance(v, str) for v in support_sources.values())):
@@ -220,8 +224,15 @@ def load(folder):
         own_title = entry.get("title")
         if own_title is not None and not isinstance(own_title, str):
             raise CourseError(f"{where}: 'title' must be a string")
-        editions.append(Edition(language, release, release / f"{name}.ipynb",
-                                None if translation is None else COURSE_ROOT / translation, own_title))
+        editions.append(
+            Edition(
+                language,
+                release,
+                release / f"{name}.ipynb",
+                None if translation is None else COURSE_ROOT / translation,
+                own_title,
+            )
+        )
     if len({e.language for e in editions}) != len(editions):
         raise CourseError(f"{path}: two editions have the same language")
     return Assignment(name, title, place, folder, exercises, support_files, tuple(editions), dict(support_sources))

@@ -56,10 +56,23 @@ MIX = [
 KINDS = {
     **CORPUS,
     "three_of_four": Entry(notebook(solved(*CHEAP)), {}),
-    "optimize_ignores_the_learning_rate": Entry(notebook(solved(*EXERCISES, optimize=edited(
-        "optimize", "update_parameters(parameters, gradients, learning_rate)", "update_parameters(parameters, gradients, 0.01)"))), {}),
+    "optimize_ignores_the_learning_rate": Entry(
+        notebook(
+            solved(
+                *EXERCISES,
+                optimize=edited(
+                    "optimize",
+                    "update_parameters(parameters, gradients, learning_rate)",
+                    "update_parameters(parameters, gradients, 0.01)",
+                ),
+            )
+        ),
+        {},
+    ),
     "sample_assumes_27_characters": Entry(
-        notebook(solved(*EXERCISES, sample=edited("sample", "np.random.choice(vocab_size,", "np.random.choice(27,"))), {}),
+        notebook(solved(*EXERCISES, sample=edited("sample", "np.random.choice(vocab_size,", "np.random.choice(27,"))),
+        {},
+    ),
 }
 
 
@@ -92,9 +105,23 @@ def grade_with_grader(submissions, out, weaker=False):
     """
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PATH=os.path.dirname(sys.executable)) if weaker else None
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-                           *(["--allow-weaker-isolation"] if weaker else [])],
-                          cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            ASSIGNMENT,
+            str(submissions),
+            "--out",
+            str(out),
+            *(["--allow-weaker-isolation"] if weaker else []),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if done.returncode != 0:
         sys.exit(f"the grader failed:\n{done.stderr}")
     with open(out / "grades.csv", newline="") as f:
@@ -144,16 +171,22 @@ def main():
         many = timed(lambda: grade_with_grader(stubs, scratch / "out"))
         some = timed(lambda: grade_with_grader(few, scratch / "out"))
         overhead = [(m - s) / (args.count - 10) for m, s in zip(many[:2], some[:2])]
-        print(f"  grader overhead per submission (stubs, whose cases fail at once): {overhead[0] * 1000:.0f} ms "
-              f"({overhead[1] * 1000:.0f} ms CPU); per run: {some[0] - 10 * overhead[0]:.1f} s")
+        print(
+            f"  grader overhead per submission (stubs, whose cases fail at once): {overhead[0] * 1000:.0f} ms "
+            f"({overhead[1] * 1000:.0f} ms CPU); per run: {some[0] - 10 * overhead[0]:.1f} s"
+        )
         if os.geteuid() == 0:  # without namespaces, root still runs children under a uid of their own
-            weaker = [timed(lambda folder=folder: grade_with_grader(folder, scratch / "out", weaker=True))
-                      for folder in (stubs, few)]
+            weaker = [
+                timed(lambda folder=folder: grade_with_grader(folder, scratch / "out", weaker=True))
+                for folder in (stubs, few)
+            ]
             per = [(m - s) / (args.count - 10) for m, s in zip(weaker[0][:2], weaker[1][:2])]
-            print(f"  the same without namespaces (children under their own uid): {per[0] * 1000:.0f} ms "
-                  f"({per[1] * 1000:.0f} ms CPU) per submission; per run: {weaker[1][0] - 10 * per[0]:.1f} s; "
-                  f"namespaces minus that: {(overhead[0] - per[0]) * 1000:+.0f} ms per submission, "
-                  f"{(some[0] - 10 * overhead[0]) - (weaker[1][0] - 10 * per[0]):+.1f} s per run")
+            print(
+                f"  the same without namespaces (children under their own uid): {per[0] * 1000:.0f} ms "
+                f"({per[1] * 1000:.0f} ms CPU) per submission; per run: {weaker[1][0] - 10 * per[0]:.1f} s; "
+                f"namespaces minus that: {(overhead[0] - per[0]) * 1000:+.0f} ms per submission, "
+                f"{(some[0] - 10 * overhead[0]) - (weaker[1][0] - 10 * per[0]):+.1f} s per run"
+            )
         if args.skip_nbgrader:
             wall, cpu, _ = runs[0]
             print(f"  python -m autograder grade: {wall:6.1f} s ({cpu:.1f} s CPU)")
@@ -165,12 +198,18 @@ def main():
         theirs, their_cpu, nbgrader_scores = timed(lambda: grade_with_nbgrader(scratch / "class", course))
         runs.append(timed(lambda: grade_with_grader(scratch / "class", scratch / "out")))
         ours, our_cpu, our_scores = sorted(runs)[1]
-        print(f"  python -m autograder grade: {ours:6.1f} s ({our_cpu:.1f} s CPU), the median of "
-              + ", ".join(f"{r[0]:.1f}" for r in runs))
-        print(f"  nbgrader autograde:         {theirs:6.1f} s ({their_cpu:.1f} s CPU), after generate_assignment "
-              f"({setup[0]:.1f} s, once per course, not counted)")
-        print(f"  ratio: the project's grader is {theirs / ours:.1f}x faster ({their_cpu / our_cpu:.1f}x less CPU); "
-              f"per submission {ours / args.count * 1000:.0f} ms against {theirs / args.count * 1000:.0f} ms")
+        print(
+            f"  python -m autograder grade: {ours:6.1f} s ({our_cpu:.1f} s CPU), the median of "
+            + ", ".join(f"{r[0]:.1f}" for r in runs)
+        )
+        print(
+            f"  nbgrader autograde:         {theirs:6.1f} s ({their_cpu:.1f} s CPU), after generate_assignment "
+            f"({setup[0]:.1f} s, once per course, not counted)"
+        )
+        print(
+            f"  ratio: the project's grader is {theirs / ours:.1f}x faster ({their_cpu / our_cpu:.1f}x less CPU); "
+            f"per submission {ours / args.count * 1000:.0f} ms against {theirs / args.count * 1000:.0f} ms"
+        )
 
         honest = [s for s, agrees in students.items() if agrees]
         differ = [s for s in honest if our_scores[s] != nbgrader_scores[s]]

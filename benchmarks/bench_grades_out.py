@@ -56,8 +56,9 @@ def command(*args, env=None, cwd=ROOT):
 
 def gradescope(scratch, repeats):
     zip_path = scratch / "autograder.zip"
-    build, _ = median_seconds(lambda: command(sys.executable, "-m", "autograder", "gradescope", DINO.name,
-                                              str(zip_path)), repeats)
+    build, _ = median_seconds(
+        lambda: command(sys.executable, "-m", "autograder", "gradescope", DINO.name, str(zip_path)), repeats
+    )
     root = scratch / "autograder"
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(root / "source")
@@ -74,14 +75,30 @@ def gradescope(scratch, repeats):
     local = scratch / "local" / "student"
     local.mkdir(parents=True)
     shutil.copy(root / "submission" / f"{DINO.name}.ipynb", local)
-    grade, grades = median_seconds(lambda: command(sys.executable, "-m", "autograder", "grade", DINO.name,
-                                                   str(local.parent), "--out", str(scratch / "out"), "--jobs", "2"),
-                                   repeats)
-    print(f"Gradescope bundle: built in {build:.2f} s ({zip_path.stat().st_size / 2**20:.1f} MB); setup.sh "
-          f"{setup:.0f} s (once, when Gradescope builds the image)")
-    print(f"run_autograder on a solved notebook: {run:.2f} s (runs {', '.join(f'{t:.2f}' for t in runs)}); "
-          f"`autograder grade` on the same notebook: {grade:.2f} s (runs {', '.join(f'{t:.2f}' for t in grades)}); "
-          f"ratio {run / grade:.2f}")
+    grade, grades = median_seconds(
+        lambda: command(
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            DINO.name,
+            str(local.parent),
+            "--out",
+            str(scratch / "out"),
+            "--jobs",
+            "2",
+        ),
+        repeats,
+    )
+    print(
+        f"Gradescope bundle: built in {build:.2f} s ({zip_path.stat().st_size / 2**20:.1f} MB); setup.sh "
+        f"{setup:.0f} s (once, when Gradescope builds the image)"
+    )
+    print(
+        f"run_autograder on a solved notebook: {run:.2f} s (runs {', '.join(f'{t:.2f}' for t in runs)}); "
+        f"`autograder grade` on the same notebook: {grade:.2f} s (runs {', '.join(f'{t:.2f}' for t in grades)}); "
+        f"ratio {run / grade:.2f}"
+    )
 
 
 def canvas_download(folder, students, notebooks):
@@ -128,27 +145,62 @@ def lms(scratch, students, repeats):
             writer.writerow([10000 + n, f"student{n:03d}", 2, 3, 0, 0, 5, 12, "", "x.ipynb", ""])
     export, worksheet = io.StringIO(), io.StringIO()
     csv.writer(export).writerows(
-        [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{DINO.title} (4321)", "Current Points"],
-         ["    Points Possible", "", "", "", "", "100", "(read only)"]]
-        + [[f"Student {n}", 10000 + n, f"S{n}", f"s{n}", "Sec 1", "", "0"] for n in range(students)])
+        [
+            ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{DINO.title} (4321)", "Current Points"],
+            ["    Points Possible", "", "", "", "", "100", "(read only)"],
+        ]
+        + [[f"Student {n}", 10000 + n, f"S{n}", f"s{n}", "Sec 1", "", "0"] for n in range(students)]
+    )
     csv.writer(worksheet).writerows(
-        [["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade", "Grade can be changed",
-          "Last modified (submission)", "Last modified (grade)", "Feedback comments"]]
-        + [[f"Participant {10000 + n}", f"Student {n}", f"s{n}@x.edu", "Submitted for grading", "", "12.00", "Yes",
-            "-", "-", ""] for n in range(students)])
+        [
+            [
+                "Identifier",
+                "Full name",
+                "Email address",
+                "Status",
+                "Grade",
+                "Maximum Grade",
+                "Grade can be changed",
+                "Last modified (submission)",
+                "Last modified (grade)",
+                "Feedback comments",
+            ]
+        ]
+        + [
+            [
+                f"Participant {10000 + n}",
+                f"Student {n}",
+                f"s{n}@x.edu",
+                "Submitted for grading",
+                "",
+                "12.00",
+                "Yes",
+                "-",
+                "-",
+                "",
+            ]
+            for n in range(students)
+        ]
+    )
     (scratch / "export.csv").write_text(export.getvalue())
     (scratch / "worksheet.csv").write_text(worksheet.getvalue())
-    fill_canvas, _ = median_seconds(lambda: lms_import.canvas(grades, scratch / "export.csv", scratch / "import.csv",
-                                                              DINO), repeats)
-    fill_moodle, _ = median_seconds(lambda: lms_import.moodle(grades, scratch / "worksheet.csv",
-                                                              scratch / "upload.csv"), repeats)
+    fill_canvas, _ = median_seconds(
+        lambda: lms_import.canvas(grades, scratch / "export.csv", scratch / "import.csv", DINO), repeats
+    )
+    fill_moodle, _ = median_seconds(
+        lambda: lms_import.moodle(grades, scratch / "worksheet.csv", scratch / "upload.csv"), repeats
+    )
     per = 1000 / students
-    print(f"{students} students, finding them: Canvas download {canvas_time:.2f} s ({canvas_time * per:.1f} ms a "
-          f"student), the same notebooks as an nbgrader tree {tree_time:.2f} s ({tree_time * per:.1f} ms a student); "
-          f"ratio {canvas_time / tree_time:.2f}")
-    print(f"{students} students, import files: Canvas gradebook {fill_canvas * 1000:.1f} ms "
-          f"({fill_canvas * per * 1000:.0f} µs a student), Moodle worksheet {fill_moodle * 1000:.1f} ms "
-          f"({fill_moodle * per * 1000:.0f} µs a student)")
+    print(
+        f"{students} students, finding them: Canvas download {canvas_time:.2f} s ({canvas_time * per:.1f} ms a "
+        f"student), the same notebooks as an nbgrader tree {tree_time:.2f} s ({tree_time * per:.1f} ms a student); "
+        f"ratio {canvas_time / tree_time:.2f}"
+    )
+    print(
+        f"{students} students, import files: Canvas gradebook {fill_canvas * 1000:.1f} ms "
+        f"({fill_canvas * per * 1000:.0f} µs a student), Moodle worksheet {fill_moodle * 1000:.1f} ms "
+        f"({fill_moodle * per * 1000:.0f} µs a student)"
+    )
 
 
 def main():

@@ -29,8 +29,9 @@ def _seconds(cell):
     """The time a cell ran, from the timestamps Jupyter stores in its metadata."""
     timing = cell.metadata["execution"]
     start, end = timing["iopub.execute_input"], timing["shell.execute_reply"]
-    return (datetime.fromisoformat(end.replace("Z", "+00:00"))
-            - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    return (
+        datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+    ).total_seconds()
 
 
 def run_once(language):
@@ -57,9 +58,11 @@ def main(argv=None):
         totals.append(total)
         trains.append(train)
         print(f"run {i + 1}: Restart & Run All {total:.1f} s, of which the training cell {train:.1f} s")
-    print(f"of {args.runs} runs: Restart & Run All {min(totals):.1f} to {max(totals):.1f} s (median "
-          f"{statistics.median(totals):.1f}), training cell {min(trains):.1f} to {max(trains):.1f} s (median "
-          f"{statistics.median(trains):.1f}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"of {args.runs} runs: Restart & Run All {min(totals):.1f} to {max(totals):.1f} s (median "
+        f"{statistics.median(totals):.1f}), training cell {min(trains):.1f} to {max(trains):.1f} s (median "
+        f"{statistics.median(trains):.1f}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

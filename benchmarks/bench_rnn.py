@@ -81,8 +81,7 @@ def main():
     print(f"model({args.iterations}) on dinos.txt, {args.repeats} runs each, medians:")
     for clock in ("cpu", "wall"):
         ours, base = (statistics.median(times[name][clock]) for name in ("ours", "straightforward"))
-        print(f"  {clock:4s}  ours {ours:6.2f} s   straightforward {base:6.2f} s"
-              f"   ratio {base / ours:4.2f}x")
+        print(f"  {clock:4s}  ours {ours:6.2f} s   straightforward {base:6.2f} s   ratio {base / ours:4.2f}x")
 
     last = min(LAST_PORTABLE_ITERATION, args.iterations - 1)
     ours, base = (training_log(logs[name], last) for name in ("ours", "straightforward"))
@@ -90,8 +89,7 @@ def main():
     ok = ours == base and all(ours.get(j) == step for j, step in course.items())
     for j in sorted(set(ours) | set(base) | set(course)):
         if not ours.get(j) == base.get(j) == course.get(j, ours.get(j)):
-            print(f"  iteration {j}: ours {ours.get(j)}, straightforward {base.get(j)},"
-                  f" course {course.get(j)}")
+            print(f"  iteration {j}: ours {ours.get(j)}, straightforward {base.get(j)}, course {course.get(j)}")
     verdict = "identical, and the course's" if ok else "DIFFERENT"
     print(f"  logs through iteration {last}: {verdict}")
     return 0 if ok else 1

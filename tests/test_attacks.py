@@ -35,17 +35,25 @@ TIMEOUT = 5  # seconds per exercise: the attack that stops itself costs this muc
 SITE = Path(__import__("numpy").__file__).parents[1]
 GIT = shutil.which("git")  # found before a test hides bwrap by emptying PATH
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or sandbox.strongest_isolation()[0] != "namespaces",
-                                reason="the attacks are graded as CI grades them: as root, with bwrap's namespaces")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or sandbox.strongest_isolation()[0] != "namespaces",
+    reason="the attacks are graded as CI grades them: as root, with bwrap's namespaces",
+)
 
 
 def outside_state():
     """What an attack must not change outside OUT: the course's git status and ignored files, the
     venv's .pth files, the release's utils/ folder and the course's top-level entries."""
-    status = subprocess.run([GIT, "status", "--porcelain", "--ignored"], cwd=COURSE_ROOT, capture_output=True,
-                            text=True).stdout
-    return (status, sorted(p.name for p in SITE.glob("*.pth")), sorted(os.listdir(DINO.release_dir / "utils")),
-            sorted(os.listdir(COURSE_ROOT)), sorted(p for p in os.listdir("/tmp") if "planted" in p))
+    status = subprocess.run(
+        [GIT, "status", "--porcelain", "--ignored"], cwd=COURSE_ROOT, capture_output=True, text=True
+    ).stdout
+    return (
+        status,
+        sorted(p.name for p in SITE.glob("*.pth")),
+        sorted(os.listdir(DINO.release_dir / "utils")),
+        sorted(os.listdir(COURSE_ROOT)),
+        sorted(p for p in os.listdir("/tmp") if "planted" in p),
+    )
 
 
 def left_processes():
@@ -62,13 +70,23 @@ def left_processes():
 
 def student_files(root, port):
     victim = edited("clip", "    clipped = {}", f"    clipped = {{}}  # {attacks.VICTIM_MARK}")
-    entries = {"aaa_victim": notebook(solved(*FULL, clip=victim)),
-               "steals_reference": notebook(solved("clip", "sample", optimize=attacks.STEALING_OPTIMIZE)),
-               "public_output_hard_coded": notebook(submission(solved=("sample", "optimize"), replace={
-                   "clip": attacks.cell_code("clip", "def clip(gradients, maxValue):\n    return "
-                                             + public_clip_written_out())}))}
-    entries.update({name: notebook(solved("sample", "optimize", clip=cell))
-                    for name, cell in attacks.attacks(port).items()})
+    entries = {
+        "aaa_victim": notebook(solved(*FULL, clip=victim)),
+        "steals_reference": notebook(solved("clip", "sample", optimize=attacks.STEALING_OPTIMIZE)),
+        "public_output_hard_coded": notebook(
+            submission(
+                solved=("sample", "optimize"),
+                replace={
+                    "clip": attacks.cell_code(
+                        "clip", "def clip(gradients, maxValue):\n    return " + public_clip_written_out()
+                    )
+                },
+            )
+        ),
+    }
+    entries.update(
+        {name: notebook(solved("sample", "optimize", clip=cell)) for name, cell in attacks.attacks(port).items()}
+    )
     for name, write in entries.items():
         folder = Path(root, name, DINO.name)
         folder.mkdir(parents=True)
@@ -101,8 +119,16 @@ def graded(tmp_path_factory):
     except BlockingIOError:
         connection = None
     listener.close()
-    return {"batch": batch, "out": out, "students": students, "before": before, "after": outside_state(),
-            "connection": connection, "left": left_processes(), "seconds": seconds}
+    return {
+        "batch": batch,
+        "out": out,
+        "students": students,
+        "before": before,
+        "after": outside_state(),
+        "connection": connection,
+        "left": left_processes(),
+        "seconds": seconds,
+    }
 
 
 def points(graded, student):
@@ -130,8 +156,9 @@ SAYS = {
     "races_a_thread": ["race=nothing"],
     "previous_job": ["found_victim=False"],
     "zz_uses_stolen_reference": ["stolen=none"],
-    "plants_files": [f"{name}:" for name in ("report.py", "planted.pth", "x.pyc", "planted.ipynb", "planted",
-                                             "symlink", "mkdir")],
+    "plants_files": [
+        f"{name}:" for name in ("report.py", "planted.pth", "x.pyc", "planted.ipynb", "planted", "symlink", "mkdir")
+    ],
     "leaves_daemons": ["daemon="],
     "opens_the_gradebook": ["gradebook:OperationalError"],
     "kills_the_fork_server": ["SIGKILL"],
@@ -157,8 +184,12 @@ def test_the_attacks_changed_nothing_outside_out_and_left_nothing_running(graded
     assert graded["after"] == graded["before"]
     assert graded["left"] == []
     assert graded["connection"] is None
-    assert not [r.student for r in graded["batch"].results
-                for e in r.exercises.values() if e.stopped is not None and e.stopped.key == "lost"]
+    assert not [
+        r.student
+        for r in graded["batch"].results
+        for e in r.exercises.values()
+        if e.stopped is not None and e.stopped.key == "lost"
+    ]
 
 
 def test_the_batch_was_not_delayed_beyond_the_attackers_own_limits(graded):
@@ -208,10 +239,22 @@ def test_links_and_fifos_in_submissions_are_not_read(tmp_path):
 
 def test_a_dead_fork_server_costs_no_job_it_did_not_have(tmp_path):
     exercise = DINO.exercises["clip"]
-    config = ServerConfig(release=str(DINO.release_dir), setup=setup_sources(read_cells(DINO.editions[0].notebook)[0]),
-                          memory=512, protected=[], uid=None, namespaces=False)
-    job = Job(exercise="clip", marker=exercise.marker, source=solutions()["clip"], deps={}, watch=list(exercise.watch),
-              timeout=TIMEOUT)
+    config = ServerConfig(
+        release=str(DINO.release_dir),
+        setup=setup_sources(read_cells(DINO.editions[0].notebook)[0]),
+        memory=512,
+        protected=[],
+        uid=None,
+        namespaces=False,
+    )
+    job = Job(
+        exercise="clip",
+        marker=exercise.marker,
+        source=solutions()["clip"],
+        deps={},
+        watch=list(exercise.watch),
+        timeout=TIMEOUT,
+    )
     arguments = dumps([case.build() for case in DINO.cases["clip"]])
     server = sandbox.Sandbox(config, "namespaces", index=5)
     try:
@@ -240,17 +283,23 @@ def test_the_seccomp_filter_refuses_what_namespaces_leave_open():
         seen = []
         try:
             lockdown.install_seccomp(libc.prctl)
-            for name, call in [("inet", lambda: socket.socket(socket.AF_INET)),
-                               ("unix", lambda: socket.socket(socket.AF_UNIX)),
-                               ("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
-                               ("thread", lambda: threading.Thread(target=int).start())]:
+            for name, call in [
+                ("inet", lambda: socket.socket(socket.AF_INET)),
+                ("unix", lambda: socket.socket(socket.AF_UNIX)),
+                ("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
+                ("thread", lambda: threading.Thread(target=int).start()),
+            ]:
                 try:
                     call()
                     seen.append(f"{name}=ok")
                 except OSError as error:
                     seen.append(f"{name}={error.errno}")
-            for name, number, args in [("unshare", 272, (0x10000000,)), ("ptrace", 101, (16, os.getppid(), 0, 0)),
-                                       ("shmget", 29, (0, 4096, 0o1000)), ("clone3", 435, (0, 0))]:
+            for name, number, args in [
+                ("unshare", 272, (0x10000000,)),
+                ("ptrace", 101, (16, os.getppid(), 0, 0)),
+                ("shmget", 29, (0, 4096, 0o1000)),
+                ("clone3", 435, (0, 0)),
+            ]:
                 result = libc.syscall(number, *args)
                 seen.append(f"{name}={ctypes.get_errno() if result == -1 else 'ok'}")
             child = os.fork()
@@ -263,8 +312,17 @@ def test_the_seccomp_filter_refuses_what_namespaces_leave_open():
     os.close(writable)
     seen = os.read(readable, 4096).decode().split()
     os.waitpid(pid, 0)
-    assert seen == ["inet=97", "unix=ok", "netlink=97", "thread=ok", "unshare=1", "ptrace=1", "shmget=1",
-                    "clone3=38", "fork=0"]
+    assert seen == [
+        "inet=97",
+        "unix=ok",
+        "netlink=97",
+        "thread=ok",
+        "unshare=1",
+        "ptrace=1",
+        "shmget=1",
+        "clone3=38",
+        "fork=0",
+    ]
 
 
 @pytest.fixture
@@ -282,9 +340,13 @@ def test_without_namespaces_the_grader_refuses_unless_asked(without_namespaces, 
 
 def test_the_command_line_says_so_at_start_up_and_refuses(tmp_path):
     (tmp_path / "in").mkdir()
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", DINO.name, str(tmp_path / "in"), "--out",
-                           str(tmp_path / "out")], cwd=COURSE_ROOT, capture_output=True, text=True,
-                          env=dict(os.environ, PATH="/nonexistent"))
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", DINO.name, str(tmp_path / "in"), "--out", str(tmp_path / "out")],
+        cwd=COURSE_ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PATH="/nonexistent"),
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("warning: bwrap (bubblewrap) is not installed: student code can run only in WEAKER")
     assert "pass --allow-weaker-isolation" in done.stderr and not (tmp_path / "out").exists()
@@ -292,11 +354,18 @@ def test_the_command_line_says_so_at_start_up_and_refuses(tmp_path):
 
 def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namespaces, tmp_path):
     root, out = tmp_path / "in", tmp_path / "out"
-    cells = {"aaa_victim": solved(*FULL),
-             "reads_source": solved("sample", "optimize", clip=attacks.attack(attacks.STEAL_FROM_SOURCE)),
-             "leaves_daemons": solved("sample", "optimize", clip=attacks.attack(
-                 f"for _ in range(5):\n    note('daemon', lambda: spawn('', True, False, {attacks.SHELL_DAEMON!r}))\n"
-                 "note('uid', os.getuid)\nnote('tmp', lambda: open('/tmp/planted_by_uid', 'w').write('x'))\n"))}
+    cells = {
+        "aaa_victim": solved(*FULL),
+        "reads_source": solved("sample", "optimize", clip=attacks.attack(attacks.STEAL_FROM_SOURCE)),
+        "leaves_daemons": solved(
+            "sample",
+            "optimize",
+            clip=attacks.attack(
+                f"for _ in range(5):\n    note('daemon', lambda: spawn('', True, False, {attacks.SHELL_DAEMON!r}))\n"
+                "note('uid', os.getuid)\nnote('tmp', lambda: open('/tmp/planted_by_uid', 'w').write('x'))\n"
+            ),
+        ),
+    }
     for name, nb in cells.items():
         (root / name / DINO.name).mkdir(parents=True)
         notebook(nb)(root / name / DINO.name)
@@ -304,8 +373,11 @@ def test_without_namespaces_children_run_under_a_uid_of_their_own(without_namesp
     batch = grader.grade_submissions(DINO, root, out, jobs=1, timeout=TIMEOUT, memory=512, allow_weaker=True)
     assert outside_state() == before  # the release's utils/ too: no bytecode written there
     assert batch.isolation == "uid"
-    assert {r.student: r.total for r in batch.results} == {"aaa_victim": sum(FULL.values()),
-                                                           "reads_source": 6, "leaves_daemons": 6}
+    assert {r.student: r.total for r in batch.results} == {
+        "aaa_victim": sum(FULL.values()),
+        "reads_source": 6,
+        "leaves_daemons": 6,
+    }
     text = html.unescape((out / "leaves_daemons" / "feedback.html").read_text(encoding="utf-8"))
     assert f"uid={sandbox.STUDENT_UID}" in text and "daemon=" in text and "tmp=1" in text
     read = html.unescape((out / "reads_source" / "feedback.html").read_text(encoding="utf-8"))

@@ -8,11 +8,11 @@ import pickle
 import numpy as np
 import pytest
 
-from autograder.grading.sandboxed.capture import CappedText, raised
 from autograder.grading.messages import from_plain
-from tests.submissions import DINO
-from autograder.grading.sandboxed.protocol import NotPlainData, dumps, loads, split_frames, write_frame
+from autograder.grading.sandboxed.capture import CappedText, raised
 from autograder.grading.sandboxed.forkserver import compiled
+from autograder.grading.sandboxed.protocol import NotPlainData, dumps, loads, split_frames, write_frame
+from tests.submissions import DINO
 
 
 def test_plain_data_survives_the_round_trip():
@@ -42,17 +42,31 @@ def tagged_array(dtype, shape, data):
     return json.dumps({"array": [dtype, shape, base64.b64encode(data).decode()]}).encode()
 
 
-@pytest.mark.parametrize("data", [
-    pickle.dumps({"a": 1}),  # pickle would run code on the way in; it is not even read
-    b'{"__reduce__": 1}',  # an untagged dict
-    tagged_array("|O8", [1], b"\0" * 8),  # object arrays are pointers
-    tagged_array("<f8", [2], b"\0" * 8),  # the data does not fill the shape
-    tagged_array("<f8", [-1], b""),
-    json.dumps({"array": ["<f8", [1], "not base64!"]}).encode(),
-    json.dumps({"dict": [[1.5, 2]]}).encode(),
-    b"[" * 100 + b"]" * 100,  # nested deeper than any result
-    b"\xff\xfe",
-], ids=["pickle", "untagged", "object-dtype", "short-data", "negative-shape", "bad-base64", "float-key", "deep", "not-utf8"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pickle.dumps({"a": 1}),  # pickle would run code on the way in; it is not even read
+        b'{"__reduce__": 1}',  # an untagged dict
+        tagged_array("|O8", [1], b"\0" * 8),  # object arrays are pointers
+        tagged_array("<f8", [2], b"\0" * 8),  # the data does not fill the shape
+        tagged_array("<f8", [-1], b""),
+        json.dumps({"array": ["<f8", [1], "not base64!"]}).encode(),
+        json.dumps({"dict": [[1.5, 2]]}).encode(),
+        b"[" * 100 + b"]" * 100,  # nested deeper than any result
+        b"\xff\xfe",
+    ],
+    ids=[
+        "pickle",
+        "untagged",
+        "object-dtype",
+        "short-data",
+        "negative-shape",
+        "bad-base64",
+        "float-key",
+        "deep",
+        "not-utf8",
+    ],
+)
 def test_untrusted_bytes_decode_to_plain_data_or_nothing(data):
     with pytest.raises(NotPlainData):
         loads(data)
@@ -73,7 +87,9 @@ def test_raised_names_the_line_of_the_cell():
         namespace["f"]()
     message = from_plain(raised(info.value, "<UNQ_C9 cell>"), DINO.catalog)
     assert DINO.catalog.render(message, "en") == "raised ZeroDivisionError: division by zero (line 3 of your cell)"
-    assert DINO.catalog.render(message, "zh-CN") == "抛出了异常 ZeroDivisionError: division by zero（在你的单元格第 3 行）"
+    assert (
+        DINO.catalog.render(message, "zh-CN") == "抛出了异常 ZeroDivisionError: division by zero（在你的单元格第 3 行）"
+    )
     assert DINO.catalog.render(from_plain(raised(ValueError("x" * 10_000)), DINO.catalog), "en").endswith("[...]")
 
 

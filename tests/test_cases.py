@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.grading.sandboxed.capture import capture, functions_from
 from autograder.grading.reference import solution_namespace
+from autograder.grading.sandboxed.capture import capture, functions_from
 from autograder.grading.scoring import reference_deps, run_case, score
 from tests.submissions import DINO, edited, solutions
 
@@ -42,23 +42,45 @@ def test_reference_passes_every_case(exercise):
 # (exercise, wrong edit of the solution, the cases it must fail; None = every case)
 WRONG = [
     # clipping the caller's arrays in place: seen wherever something is clipped
-    ("clip", ("-maxValue, maxValue)", "-maxValue, maxValue, out=gradients[name])"),
-     {english(c.title) for c in CASES["clip"]} - {"nothing to clip (maxValue 100)"}),
+    (
+        "clip",
+        ("-maxValue, maxValue)", "-maxValue, maxValue, out=gradients[name])"),
+        {english(c.title) for c in CASES["clip"]} - {"nothing to clip (maxValue 100)"},
+    ),
     # keeping rnn_backward's extra key: the public example has it too (utils/public_examples.py)
-    ("clip", ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):', "for name in gradients:"),
-     {"gradients with the extra key 'da_next', maxValue 0.5", "the public example, maxValue 10",
-      "the public example, maxValue 5"}),
-    ("clip", ("-maxValue, maxValue)", "-10, 10)"),
-     {"the public example, maxValue 5", "other shapes (n_a 12, vocabulary 9), maxValue 1.5",
-      "gradients with the extra key 'da_next', maxValue 0.5"}),
+    (
+        "clip",
+        ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):', "for name in gradients:"),
+        {
+            "gradients with the extra key 'da_next', maxValue 0.5",
+            "the public example, maxValue 10",
+            "the public example, maxValue 5",
+        },
+    ),
+    (
+        "clip",
+        ("-maxValue, maxValue)", "-10, 10)"),
+        {
+            "the public example, maxValue 5",
+            "other shapes (n_a 12, vocabulary 9), maxValue 1.5",
+            "gradients with the extra key 'da_next', maxValue 0.5",
+        },
+    ),
     ("sample", ("np.random.choice(vocab_size,", "np.random.choice(27,"), {"a vocabulary of 9 characters"}),
     ("sample", ("idx = np.random.choice(vocab_size, p=y.ravel())", "idx = int(np.argmax(y))"), None),
-    ("optimize", ("clip(gradients, 5)", "clip(gradients, 10)"),
-     {"the public example (seed 1)", "large weights: the gradients must be clipped at 5"}),
-    ("optimize", ("update_parameters(parameters, gradients, learning_rate)",
-                  "update_parameters(parameters, gradients, 0.01)"),
-     {"a name starting with None, n_a 20, learning rate 0.05",
-      "a vocabulary of 9 characters, n_a 7, learning rate 0.1"}),
+    (
+        "optimize",
+        ("clip(gradients, 5)", "clip(gradients, 10)"),
+        {"the public example (seed 1)", "large weights: the gradients must be clipped at 5"},
+    ),
+    (
+        "optimize",
+        ("update_parameters(parameters, gradients, learning_rate)", "update_parameters(parameters, gradients, 0.01)"),
+        {
+            "a name starting with None, n_a 20, learning rate 0.05",
+            "a vocabulary of 9 characters, n_a 7, learning rate 0.1",
+        },
+    ),
     ("model", ('Y = X[1:] + [char_to_ix["\\n"]]', "Y = X[1:] + [0] if j else X[1:] + [1]"), None),
     ("model", ("learning_rate=0.01)", "learning_rate=0.02)"), None),
     # the brief hidden model cases still see the state carried between steps and the wrap-around
@@ -75,15 +97,25 @@ def test_wrong_answers_fail_the_cases_they_should(exercise, edit, expected_failu
 
 # Right answers written differently must pass.
 EQUIVALENT = [
-    ("clip", ('for name in ("dWaa", "dWax", "dWya", "db", "dby"):\n'
-              '        clipped[name] = np.clip(gradients[name], -maxValue, maxValue)',
-              "gradients = copy.deepcopy(gradients)\n    for name in ['dWaa', 'dWax', 'dWya', 'db', 'dby']:\n"
-              "        np.clip(gradients[name], -maxValue, maxValue, out=gradients[name])\n"
-              "        clipped[name] = gradients[name]")),
+    (
+        "clip",
+        (
+            'for name in ("dWaa", "dWax", "dWya", "db", "dby"):\n'
+            "        clipped[name] = np.clip(gradients[name], -maxValue, maxValue)",
+            "gradients = copy.deepcopy(gradients)\n    for name in ['dWaa', 'dWax', 'dWya', 'db', 'dby']:\n"
+            "        np.clip(gradients[name], -maxValue, maxValue, out=gradients[name])\n"
+            "        clipped[name] = gradients[name]",
+        ),
+    ),
     ("sample", ("np.random.choice(vocab_size, p=y.ravel())", "np.random.choice(list(range(vocab_size)), p=y[:, 0])")),
     ("sample", ("a = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)", "a = np.tanh(Wax @ x + Waa @ a_prev + b)")),
-    ("model", ("single_example_ix = [char_to_ix[ch] for ch in single_example]",
-               "single_example_ix = list(map(char_to_ix.get, single_example))")),
+    (
+        "model",
+        (
+            "single_example_ix = [char_to_ix[ch] for ch in single_example]",
+            "single_example_ix = list(map(char_to_ix.get, single_example))",
+        ),
+    ),
 ]
 
 
@@ -141,8 +173,10 @@ def test_an_object_that_claims_to_equal_anything_is_refused():
     assert not any(r.passed for r in rs)
     assert "has a key" not in english(rs[0].problems[0]) and "exactly the keys" in english(rs[0].problems[0])
 
-    source = ("class Fake:\n    __eq__ = lambda self, other: True\n"
-              "def sample(parameters, char_to_ix, seed):\n    return Fake()\n")
+    source = (
+        "class Fake:\n    __eq__ = lambda self, other: True\n"
+        "def sample(parameters, char_to_ix, seed):\n    return Fake()\n"
+    )
     rs = results("sample", source)
     refused = "the result is of type Fake; expected numbers, lists, dicts or arrays"
     assert all([english(p) for p in r.problems] == [refused] for r in rs)

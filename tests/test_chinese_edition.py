@@ -9,8 +9,8 @@ from nbgrader.api import Gradebook
 
 from autograder.authoring import release, translation
 from autograder.authoring.release import run_nbgrader
-from autograder.grading.notebooks import edition_of, marker_number, read_cells, setup_sources
 from autograder.course import assignments
+from autograder.grading.notebooks import edition_of, marker_number, read_cells, setup_sources
 from tests.submissions import DINO, FULL, solutions, submission
 
 ZH = DINO.edition("zh-CN")
@@ -19,8 +19,11 @@ ENGLISH = release.english_source(DINO)
 TRANSLATIONS = translation.load(TRANSLATION_FILE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # (assignment, its English source, its zh-CN translations) of every assignment with a Chinese edition
-TRANSLATED = [(a, release.english_source(a), translation.load(a.edition("zh-CN").translation))
-              for a in assignments().values() if any(e.language == "zh-CN" for e in a.editions)]
+TRANSLATED = [
+    (a, release.english_source(a), translation.load(a.edition("zh-CN").translation))
+    for a in assignments().values()
+    if any(e.language == "zh-CN" for e in a.editions)
+]
 
 
 @pytest.mark.parametrize("assignment, english, translations", TRANSLATED, ids=lambda v: getattr(v, "name", ""))
@@ -46,7 +49,9 @@ def test_both_editions_are_one_nbgrader_assignment_with_one_notebook_name():
 
 def test_the_graders_find_the_same_graded_and_setup_cells_in_both_editions():
     english, chinese = (nbformat.read(e.notebook, as_version=4) for e in DINO.editions)
-    graded = [{marker_number(c.source): c.source for c in nb.cells if c.cell_type == "code"} for nb in (english, chinese)]
+    graded = [
+        {marker_number(c.source): c.source for c in nb.cells if c.cell_type == "code"} for nb in (english, chinese)
+    ]
     assert graded[0] == graded[1] and set(graded[0]) >= {e.number for e in DINO.exercises.values()}
     assert setup_sources(english.cells) == setup_sources(chinese.cells)
 
@@ -75,9 +80,11 @@ def _prose(markdown):
     return re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)", " ", markdown, flags=re.DOTALL)
 
 
-@pytest.mark.parametrize("translations, cell", [(t, c) for _, english, t in TRANSLATED
-                                                 for c in translation.translatable(english)],
-                         ids=lambda v: getattr(v, "id", ""))
+@pytest.mark.parametrize(
+    "translations, cell",
+    [(t, c) for _, english, t in TRANSLATED for c in translation.translatable(english)],
+    ids=lambda v: getattr(v, "id", ""),
+)
 def test_translation_is_chinese_and_keeps_the_cells_structure(translations, cell):
     prose = _prose(translations[cell.id].text)
     assert len(CJK.findall(prose)) > len(re.findall(r"[A-Za-z]", prose)), "the prose is mostly Chinese"
@@ -122,9 +129,11 @@ def graded_course(course_copy):
     """A course with both releases and one submission of each edition, autograded by stock nbgrader
     as the one assignment dinosaur_island."""
     root = course_copy
-    students = {"solved_zh": submission(solved=solutions(), language="zh-CN"),
-                "untouched_zh": submission(language="zh-CN"),
-                "solved_en": submission(solved=solutions())}
+    students = {
+        "solved_zh": submission(solved=solutions(), language="zh-CN"),
+        "untouched_zh": submission(language="zh-CN"),
+        "solved_en": submission(solved=solutions()),
+    }
     for student, nb in students.items():
         folder = root / "submitted" / student / DINO.name
         folder.mkdir(parents=True)
@@ -138,8 +147,12 @@ def test_stock_nbgrader_grades_the_chinese_edition_like_the_english_one(graded_c
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         # one nbgrader assignment per assignment of the course, whatever the editions
         assert sorted(a.name for a in gb.assignments) == sorted(assignments())
-        scores = {student: {name: gb.find_grade(f"test_{name}", DINO.name, DINO.name, student).score
-                            for name in DINO.exercises} for student in ("solved_zh", "untouched_zh", "solved_en")}
+        scores = {
+            student: {
+                name: gb.find_grade(f"test_{name}", DINO.name, DINO.name, student).score for name in DINO.exercises
+            }
+            for student in ("solved_zh", "untouched_zh", "solved_en")
+        }
     assert scores["solved_zh"] == scores["solved_en"] == FULL
     assert scores["untouched_zh"] == {name: 0 for name in DINO.exercises}
     autograded = (root / "autograded" / "solved_zh" / DINO.name / f"{DINO.name}.ipynb").read_text(encoding="utf-8")
@@ -150,8 +163,11 @@ def test_the_projects_grader_grades_an_nbgrader_tree_with_both_editions(tmp_path
     """Students of either edition in one submitted/ tree: the same cases, the same points."""
     from autograder.grading import grader
 
-    for student, language, solved in (("li", "zh-CN", tuple(DINO.exercises)), ("ann", "en", ("clip",)),
-                                      ("wu", "zh-CN", ("clip", "sample"))):
+    for student, language, solved in (
+        ("li", "zh-CN", tuple(DINO.exercises)),
+        ("ann", "en", ("clip",)),
+        ("wu", "zh-CN", ("clip", "sample")),
+    ):
         folder = tmp_path / "submitted" / student / DINO.name
         folder.mkdir(parents=True)
         nbformat.write(submission(solved=solved, language=language), folder / "any_name.ipynb")

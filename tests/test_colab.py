@@ -25,8 +25,11 @@ from tests.submissions import DINO
 ASSIGNMENT, SUPPORT_FILES = DINO.name, DINO.support_files
 EN_FOLDER = edition_folder(DINO.editions[0])  # the English edition's folder in the student edition
 # {notebook in the instructor's repository: the same notebook in the student edition}
-STUDENT_NOTEBOOKS = {e.notebook.relative_to(COURSE_ROOT).as_posix(): f"{edition_folder(e)}/{e.notebook.name}"
-                     for a in assignments().values() for e in a.editions} | {n: n for n in COLAB_NOTEBOOKS}
+STUDENT_NOTEBOOKS = {
+    e.notebook.relative_to(COURSE_ROOT).as_posix(): f"{edition_folder(e)}/{e.notebook.name}"
+    for a in assignments().values()
+    for e in a.editions
+} | {n: n for n in COLAB_NOTEBOOKS}
 
 
 def _setup_cell(nb):
@@ -37,9 +40,14 @@ def _setup_cell(nb):
 def test_student_notebook_starts_with_title_purpose_badge_then_the_setup_cell(notebook, published):
     """In the instructor's repository the badge names the placeholder; in the student edition, the
     student repository and branch, and the notebook's path there."""
-    for nb, path, site in [(nbformat.read(COURSE_ROOT / notebook, as_version=4), notebook, colab.UNPUBLISHED),
-                           (nbformat.read(published / STUDENT_NOTEBOOKS[notebook], as_version=4),
-                            STUDENT_NOTEBOOKS[notebook], STUDENT_SITE)]:
+    for nb, path, site in [
+        (nbformat.read(COURSE_ROOT / notebook, as_version=4), notebook, colab.UNPUBLISHED),
+        (
+            nbformat.read(published / STUDENT_NOTEBOOKS[notebook], as_version=4),
+            STUDENT_NOTEBOOKS[notebook],
+            STUDENT_SITE,
+        ),
+    ]:
         title, badge = nb.cells[0], nb.cells[1]
         lines = [line for line in title.source.splitlines() if line.strip()]
         assert title.cell_type == "markdown" and lines[0].startswith("# ")
@@ -72,8 +80,9 @@ def test_setup_cell_downloads_the_edition_folders_support_files_and_nothing_else
 
 
 def test_adding_the_cells_twice_changes_nothing():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A title\n\n*Its purpose.*"),
-                                         nbformat.v4.new_code_cell("import utils")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A title\n\n*Its purpose.*"), nbformat.v4.new_code_cell("import utils")]
+    )
     once = colab.add_colab_cells(nb, "notebooks/other.ipynb", "", ["utils/__init__.py"])
     assert [c.id for c in once.cells[:3]] == [nb.cells[0].id, colab.BADGE_ID, colab.SETUP_ID]
     assert colab.add_colab_cells(nbformat.from_dict(once), "notebooks/other.ipynb", "", ["utils/__init__.py"]) == once
@@ -82,8 +91,15 @@ def test_adding_the_cells_twice_changes_nothing():
 def test_a_notebook_file_of_notebooks_gets_its_cells_with_one_call(tmp_path):
     # what `python -m autograder release` does for each entry of COLAB_NOTEBOOKS
     path = tmp_path / "lstm.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# LSTM\n\n*Verse.*"),
-                                                   nbformat.v4.new_code_cell("from utils import lstm")]), path)
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell("# LSTM\n\n*Verse.*"),
+                nbformat.v4.new_code_cell("from utils import lstm"),
+            ]
+        ),
+        path,
+    )
     files = ["utils/__init__.py", "utils/lstm.py", "data/shakespeare.txt"]
     assert colab.apply_to_file(path, "notebooks/lstm.ipynb", "", files)
     assert not colab.apply_to_file(path, "notebooks/lstm.ipynb", "", files), "unchanged the second time"
@@ -99,7 +115,9 @@ def test_a_notebook_without_a_title_cell_is_refused():
         colab.add_colab_cells(nb, "notebooks/untitled.ipynb", "", [])
 
 
-@pytest.mark.parametrize("repository", [colab.UNPUBLISHED.repository, "owner", "a/b/c", "-a/b", "a--b/c", "a/b c", "a/.."])
+@pytest.mark.parametrize(
+    "repository", [colab.UNPUBLISHED.repository, "owner", "a/b/c", "-a/b", "a--b/c", "a/b c", "a/.."]
+)
 def test_what_cannot_be_a_github_repository_is_refused(repository):
     with pytest.raises(ValueError, match=re.escape(f"--repository {repository!r} is not a GitHub repository")):
         colab.student_site(repository, "main")
@@ -113,11 +131,13 @@ def test_what_cannot_be_a_branch_is_refused(branch):
 
 def test_a_github_repository_and_branch_are_taken():
     site = colab.student_site("a-university/course.2026_fall", "release/fall-2026")
-    assert site.colab_url("x/y.ipynb") == ("https://colab.research.google.com/github/a-university/course.2026_fall"
-                                           "/blob/release/fall-2026/x/y.ipynb")
+    assert site.colab_url("x/y.ipynb") == (
+        "https://colab.research.google.com/github/a-university/course.2026_fall/blob/release/fall-2026/x/y.ipynb"
+    )
 
 
 # --- a simulated Colab session ----------------------------------------------------------------
+
 
 class _Mirror(http.server.SimpleHTTPRequestHandler):
     """Serves the repository like GitHub's raw file server, and remembers what was asked for."""
@@ -176,8 +196,7 @@ def published_notebook(published, notebook, solved=(), assignment=DINO):
     return nb
 
 
-def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(tmp_path, published,
-                                                                                colab_kernel_env):
+def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(tmp_path, published, colab_kernel_env):
     nb = published_notebook(published, f"{EN_FOLDER}/{ASSIGNMENT}.ipynb", solved=DINO.exercises)
     folder = _alone_in(tmp_path / "content", nb, f"{ASSIGNMENT}.ipynb")
     nb = nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -190,8 +209,9 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_runs_top_to_bottom(
     assert printed.count("All tests passed") == len(DINO.exercises)
     assert "1989 items, 43 characters in the vocabulary" in printed
     assert text_of(done.cells[-1]).strip() == str(folder / "utils" / "__init__.py")
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and
-                   "__pycache__" not in p.parts)
+    files = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     assert files == sorted([f"{ASSIGNMENT}.ipynb", *SUPPORT_FILES])
     assert sorted(_Mirror.requested) == sorted(f"/{EN_FOLDER}/{name}" for name in SUPPORT_FILES)
 
@@ -200,10 +220,17 @@ def test_on_colab_the_chinese_edition_finds_its_files_too(tmp_path, published, c
     zh_folder = edition_folder(DINO.edition("zh-CN"))
     nb = published_notebook(published, f"{zh_folder}/{ASSIGNMENT}.ipynb")
     folder = _alone_in(tmp_path / "content", nb, f"{ASSIGNMENT}.ipynb")
-    done = execute(nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), folder, allow_errors=True,
-                   env=dict(colab_kernel_env, NBGRADER_EXECUTION="autograde"))
-    errors = {c.outputs[-1].ename for c in done.cells
-              if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"}
+    done = execute(
+        nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4),
+        folder,
+        allow_errors=True,
+        env=dict(colab_kernel_env, NBGRADER_EXECUTION="autograde"),
+    )
+    errors = {
+        c.outputs[-1].ename
+        for c in done.cells
+        if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"
+    }
     assert errors == {"NotImplementedError"}, "only the student's missing work fails"
     setup = next(c for c in done.cells if c.id == "setup-data")
     assert "There are 19909 total characters and 27 unique characters" in text_of(setup)
@@ -212,17 +239,20 @@ def test_on_colab_the_chinese_edition_finds_its_files_too(tmp_path, published, c
 
 @pytest.mark.parametrize("notebook", list(COLAB_NOTEBOOKS))
 def test_on_colab_an_optional_notebook_alone_downloads_its_files_and_runs_top_to_bottom(
-        notebook, tmp_path, published, colab_kernel_env):
+    notebook, tmp_path, published, colab_kernel_env
+):
     name = Path(notebook).name
     folder = _alone_in(tmp_path / "content", nbformat.read(published / notebook, as_version=4), name)
     # LSTM_EPOCH_BATCHES shortens the Shakespeare notebook's extra epoch to a few batches
-    done = execute(nbformat.read(folder / name, as_version=4), folder,
-                   env=dict(colab_kernel_env, LSTM_EPOCH_BATCHES="2"))
+    done = execute(
+        nbformat.read(folder / name, as_version=4), folder, env=dict(colab_kernel_env, LSTM_EPOCH_BATCHES="2")
+    )
 
     files = COLAB_NOTEBOOKS[notebook]
     assert f"Downloaded {len(files)} course files into {folder}" in text_of(_setup_cell(done))
-    present = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and
-                     "__pycache__" not in p.parts)
+    present = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     assert present == sorted([name, *files])
     assert sorted(_Mirror.requested) == sorted(f"/{f}" for f in files)
 
@@ -231,8 +261,14 @@ def _run_setup_cell(published, folder, env, colab_session):
     """Run the setup cell of the English edition in a fresh interpreter in folder, on Colab or not."""
     source = _setup_cell(nbformat.read(published / EN_FOLDER / f"{ASSIGNMENT}.ipynb", as_version=4)).source
     prelude = "import sys, types; sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-    return subprocess.run([sys.executable, "-c", (prelude if colab_session else "") + source], cwd=folder,
-                          env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", (prelude if colab_session else "") + source],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_off_colab_the_setup_cell_does_nothing(tmp_path, published):
@@ -244,5 +280,6 @@ def test_off_colab_the_setup_cell_does_nothing(tmp_path, published):
 def test_on_colab_a_failed_download_names_the_address(tmp_path, published, mirror):
     done = _run_setup_cell(published, tmp_path, {colab.URL_VARIABLE: f"{mirror}/no-such-fork"}, colab_session=True)
     assert done.returncode != 0
-    assert (f"RuntimeError: could not download {mirror}/no-such-fork/{EN_FOLDER}/utils/__init__.py "
-            "(HTTP Error 404") in done.stderr
+    assert (
+        f"RuntimeError: could not download {mirror}/no-such-fork/{EN_FOLDER}/utils/__init__.py (HTTP Error 404"
+    ) in done.stderr

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -48,18 +47,25 @@ def _variant(tmp_path, old, new):
     return folder
 
 
-@pytest.mark.parametrize("old, new, says", [
-    ('place = 2', 'place = "2"', r"'place' has the wrong type"),
-    ('marker = "UNQ_C2"', 'marker = "C2"', r"exercise 2: marker must look like UNQ_C1"),
-    ('marker = "UNQ_C2"', 'marker = "UNQ_C1"', r"exercise 2: sample or UNQ_C1 is already taken"),
-    ('uses = ["clip"]', 'uses = ["clipp"]', r"exercise optimize: uses \['clipp'\], which are not other exercises"),
-    ('points = 2', 'points = 0', r"exercise 1: points must be positive"),
-    ('watch = []', 'watch = []\npoint = 3', r"exercise 4: unknown 'point'"),
-    ('"data/dinos.txt",', '"data/dinosaurs.txt",', r"support file 'data/dinosaurs.txt' is not a file of the course"),
-    ('language = "zh-CN"', 'language = "Chinese"', r"edition 2: language 'Chinese' is not like"),
-    ('translation = "source/dinosaur_island.zh-CN.yml"', '', r"edition 2: .* every other needs a translation"),
-    ('title = ', 'titel = ', r"unknown 'titel'"),
-])
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        ("place = 2", 'place = "2"', r"'place' has the wrong type"),
+        ('marker = "UNQ_C2"', 'marker = "C2"', r"exercise 2: marker must look like UNQ_C1"),
+        ('marker = "UNQ_C2"', 'marker = "UNQ_C1"', r"exercise 2: sample or UNQ_C1 is already taken"),
+        ('uses = ["clip"]', 'uses = ["clipp"]', r"exercise optimize: uses \['clipp'\], which are not other exercises"),
+        ("points = 2", "points = 0", r"exercise 1: points must be positive"),
+        ("watch = []", "watch = []\npoint = 3", r"exercise 4: unknown 'point'"),
+        (
+            '"data/dinos.txt",',
+            '"data/dinosaurs.txt",',
+            r"support file 'data/dinosaurs.txt' is not a file of the course",
+        ),
+        ('language = "zh-CN"', 'language = "Chinese"', r"edition 2: language 'Chinese' is not like"),
+        ('translation = "source/dinosaur_island.zh-CN.yml"', "", r"edition 2: .* every other needs a translation"),
+        ("title = ", "titel = ", r"unknown 'titel'"),
+    ],
+)
 def test_wrong_assignment_data_is_refused_naming_the_file_and_the_entry(tmp_path, old, new, says):
     folder = _variant(tmp_path, old, new)
     with pytest.raises(CourseError, match=f"{folder / 'assignment.toml'}.*{says}"):
@@ -81,8 +87,16 @@ def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path):
 def _copy_of_the_course(tmp_path):
     """The course's files (tracked or not ignored by git) copied to tmp_path/course, with a git
     repository of its own so that what a change touched can be listed."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=COURSE_ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=COURSE_ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     root = tmp_path / "course"
     for name in filter(None, files):
         source, target = COURSE_ROOT / name, root / name
@@ -103,16 +117,18 @@ def _copy_of_the_course(tmp_path):
 def _run(root, *args):
     """python -m autograder ARGS in the copy, importing the copy's package."""
     env = dict(os.environ, PYTHONPATH=str(root))
-    done = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
 
 def _changed(root):
     """The paths a change touched in the copy, generated release folders left out."""
-    done = subprocess.run(["git", "status", "--porcelain", "-uall"], cwd=root, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "-uall"], cwd=root, capture_output=True, text=True, check=True
+    )
     return sorted({line[3:] for line in done.stdout.splitlines() if not line[3:].startswith("release/")})
 
 
@@ -128,8 +144,10 @@ def _grade(root, nb):
 
 def _solved(root):
     """The copy's English release with every exercise filled in from the copy's source notebook."""
-    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
-              for c in nbformat.read(root / "source" / DINO.name / f"{DINO.name}.ipynb", as_version=4).cells}
+    source = {
+        c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+        for c in nbformat.read(root / "source" / DINO.name / f"{DINO.name}.ipynb", as_version=4).cells
+    }
     nb = nbformat.read(root / "release" / DINO.name / f"{DINO.name}.ipynb", as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -143,32 +161,39 @@ def test_changing_an_exercises_points_is_one_line_and_the_release_command(tmp_pa
     root = _copy_of_the_course(tmp_path)
     toml = root / "autograder" / "assignments" / DINO.name / "assignment.toml"
     text = toml.read_text(encoding="utf-8")
-    toml.write_text(text.replace('name = "clip"\nmarker = "UNQ_C1"\npoints = 2', 'name = "clip"\nmarker = "UNQ_C1"\npoints = 5'),
-                    encoding="utf-8")
+    toml.write_text(
+        text.replace('name = "clip"\nmarker = "UNQ_C1"\npoints = 2', 'name = "clip"\nmarker = "UNQ_C1"\npoints = 5'),
+        encoding="utf-8",
+    )
     diff = subprocess.run(["git", "diff", "--numstat"], cwd=root, capture_output=True, text=True).stdout.split()
     assert diff[:2] == ["1", "1"] and len(diff) == 3, "one line changed"
 
     _run(root, "release", DINO.name)
-    assert _changed(root) == [f"autograder/assignments/{DINO.name}/assignment.toml",
-                              f"source/{DINO.name}/{DINO.name}.ipynb"], "the release wrote the points into the source"
+    assert _changed(root) == [
+        f"autograder/assignments/{DINO.name}/assignment.toml",
+        f"source/{DINO.name}/{DINO.name}.ipynb",
+    ], "the release wrote the points into the source"
     for edition in ("dinosaur_island", "dinosaur_island_zh"):
         nb = json.loads((root / "release" / edition / f"{DINO.name}.ipynb").read_text(encoding="utf-8"))
-        points = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"] for c in nb["cells"]
-                  if c["metadata"].get("nbgrader", {}).get("grade")}
+        points = {
+            c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+            for c in nb["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade")
+        }
         assert points["test_clip"] == 5
     row = _grade(root, _solved(root))
     assert (row["clip"], row["score"], row["max_score"]) == ("5", str(DINO.max_points + 3), str(DINO.max_points + 3))
 
 
-NEW_EXERCISE = '''
+NEW_EXERCISE = """
 [[exercises]]
 name = "perplexity"
 marker = "UNQ_C5"
 points = 1
 uses = []
 watch = []
-'''
-NEW_CASES = '''
+"""
+NEW_CASES = """
 
 def _check_perplexity(got, want, public):
     return close("the perplexity", got["result"], want["result"], public)
@@ -180,22 +205,42 @@ CASES["perplexity"] = [
     Case("a loss of 2.5 over one character", False, lambda: {"loss": 2.5, "n_chars": 1}, _check_perplexity),
     Case("a loss of 30 over 11 characters", False, lambda: {"loss": 30.0, "n_chars": 11}, _check_perplexity),
 ]
-'''
+"""
 NEW_CELLS = [
     nbformat.v4.new_markdown_cell("### 5. Perplexity\n\nThe perplexity is exp(loss / characters).", id="perplexity-md"),
     nbformat.v4.new_code_cell(
         "# UNQ_C5 (UNIQUE CELL IDENTIFIER, DO NOT EDIT)\n# GRADED FUNCTION: perplexity\n\n"
         "def perplexity(loss, n_chars):\n    ### BEGIN SOLUTION\n    return float(np.exp(loss / n_chars))\n"
-        "    ### END SOLUTION\n", id="perplexity",
-        metadata={"nbgrader": {"grade": False, "grade_id": "perplexity", "locked": False, "schema_version": 3,
-                               "solution": True, "task": False}}),
+        "    ### END SOLUTION\n",
+        id="perplexity",
+        metadata={
+            "nbgrader": {
+                "grade": False,
+                "grade_id": "perplexity",
+                "locked": False,
+                "schema_version": 3,
+                "solution": True,
+                "task": False,
+            }
+        },
+    ),
     nbformat.v4.new_code_cell(
         "### BEGIN HIDDEN TESTS\nfrom autograder.grading.kernel import grade_in_kernel, quiet_tracebacks\n"
         "quiet_tracebacks()\n### END HIDDEN TESTS\nassert abs(perplexity(23.07, 7) - 27.0) < 0.01\n"
         '### BEGIN HIDDEN TESTS\ngrade_in_kernel("dinosaur_island", "perplexity", perplexity)\n### END HIDDEN TESTS\n',
         id="test_perplexity",
-        metadata={"nbgrader": {"grade": True, "grade_id": "test_perplexity", "locked": True, "points": 0,
-                               "schema_version": 3, "solution": False, "task": False}}),
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "grade_id": "test_perplexity",
+                "locked": True,
+                "points": 0,
+                "schema_version": 3,
+                "solution": False,
+                "task": False,
+            }
+        },
+    ),
 ]
 
 
@@ -217,14 +262,18 @@ def test_adding_an_exercise_touches_only_its_folder_its_notebook_and_its_transla
     nb.cells[conclusion:conclusion] = NEW_CELLS
     nbformat.write(nb, notebook)
     with open(root / "source" / f"{DINO.name}.zh-CN.yml", "a", encoding="utf-8") as f:
-        f.write(f"perplexity-md:\n  english_sha256: {english_hash(NEW_CELLS[0].source)}\n"
-                "  text: |-\n    ### 5. 困惑度\n\n    困惑度等于 exp(损失 / 字符数)。\n")
+        f.write(
+            f"perplexity-md:\n  english_sha256: {english_hash(NEW_CELLS[0].source)}\n"
+            "  text: |-\n    ### 5. 困惑度\n\n    困惑度等于 exp(损失 / 字符数)。\n"
+        )
 
     _run(root, "release", DINO.name)
-    assert _changed(root) == [f"autograder/assignments/{DINO.name}/assignment.toml",
-                              f"autograder/assignments/{DINO.name}/cases.py",
-                              f"source/{DINO.name}.zh-CN.yml",
-                              f"source/{DINO.name}/{DINO.name}.ipynb"]
+    assert _changed(root) == [
+        f"autograder/assignments/{DINO.name}/assignment.toml",
+        f"autograder/assignments/{DINO.name}/cases.py",
+        f"source/{DINO.name}.zh-CN.yml",
+        f"source/{DINO.name}/{DINO.name}.ipynb",
+    ]
     zh = (root / "release" / "dinosaur_island_zh" / f"{DINO.name}.ipynb").read_text(encoding="utf-8")
     assert "困惑度" in zh and "UNQ_C5" in zh
     row = _grade(root, _solved(root))

@@ -22,8 +22,7 @@ FIGURES = ("rnn_unrolled.png", "clipping.png", "sampling.png", "rnn_cell.png")
 def fresh(tmp_path_factory):
     """The folder of freshly drawn figures, drawn once for all tests of this module."""
     out = tmp_path_factory.mktemp("figures")
-    result = subprocess.run([sys.executable, str(SCRIPT), str(out)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(SCRIPT), str(out)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"{REGENERATE} failed:\n{result.stderr}"
     return out
 
@@ -35,11 +34,11 @@ def test_the_script_draws_the_expected_figures(fresh):
 @pytest.mark.parametrize("name", FIGURES)
 def test_committed_figure_matches_the_script(fresh, name):
     committed = IMAGES / name
-    assert committed.is_file(), (
-        f"images/{name} is missing: run `{REGENERATE}` from the repository root and commit it")
+    assert committed.is_file(), f"images/{name} is missing: run `{REGENERATE}` from the repository root and commit it"
     assert committed.read_bytes() == (fresh / name).read_bytes(), (
         f"images/{name} differs from what the script draws now. If the change is intended, "
-        f"run `{REGENERATE}` from the repository root, look at the PNGs, and commit them.")
+        f"run `{REGENERATE}` from the repository root, look at the PNGs, and commit them."
+    )
 
 
 def test_every_committed_png_is_drawn_by_the_script():

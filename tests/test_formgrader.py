@@ -21,8 +21,10 @@ from tests.corpus import stripped
 from tests.submissions import DINO, solutions, submission
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                                   reason="needs Debian's chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
+]
 TOKEN = "formgrader-test"
 STUDENTS = {  # student: (their notebook, or bytes, and the score expected)
     "alice": (submission(solved=tuple(solutions())), 12),
@@ -42,7 +44,8 @@ def course(course_copy):
     """The course copy with its submitted/ notebooks graded by the project's grader into its gradebook."""
     root = course_copy
     (root / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = 'dinosaur-island'\nc.CourseDirectory.root = {str(root)!r}\n")
+        f"c = get_config()\nc.CourseDirectory.course_id = 'dinosaur-island'\nc.CourseDirectory.root = {str(root)!r}\n"
+    )
     for student, (notebook, _) in STUDENTS.items():
         folder = root / "submitted" / student / DINO.name
         folder.mkdir(parents=True)
@@ -57,11 +60,25 @@ def course(course_copy):
 def server(course):
     """formgrader on 127.0.0.1 (JupyterLab with nbgrader's server extension), stopped by its pid."""
     port = free_port()
-    log = open(course.parent / "server.log", "w")
+    log = open(course.parent / "server.log", "w")  # noqa: SIM115 (open while the server runs; closed after it)
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={course}"],
-        cwd=course, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--allow-root",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={course}",
+        ],
+        cwd=course,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -72,7 +89,7 @@ def server(course):
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     said = (course.parent / "server.log").read_text()[-2000:]
-                    raise RuntimeError(f"formgrader did not start: {said}")
+                    raise RuntimeError(f"formgrader did not start: {said}") from None
                 time.sleep(1)
         yield base
     finally:
@@ -119,8 +136,9 @@ def open_submission(page, server, student):
     page.click("table tbody tr td a")
     page.wait_for_selector("input.score", timeout=60_000)
     # formgrader shows each auto score as the placeholder of its score box, from its API after the page loads
-    page.wait_for_function("[...document.querySelectorAll('input.score')].every(i => i.placeholder !== '')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('input.score')].every(i => i.placeholder !== '')", timeout=60_000
+    )
 
 
 def test_every_graded_submission_is_listed_with_the_graders_score(page, server, tmp_path):

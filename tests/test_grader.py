@@ -30,8 +30,11 @@ TIMEOUT = 10  # seconds per exercise: the hanging entries cost this much
 
 def snapshot(root):
     """{relative path: sha256} of every file under root."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(root).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(Path(root).rglob("*"))
+        if p.is_file()
+    }
 
 
 def rows(out):
@@ -78,8 +81,16 @@ def test_every_student_gets_a_row_and_two_files_and_nothing_half_written(graded)
         assert sorted(p.name for p in (out / student).iterdir()) == ["feedback.html", "results.json"]
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     with open(out / "grades.csv", newline="") as f:
-        assert next(csv.reader(f)) == ["student_id", "name", *EXERCISES, "score", "max_score", "late", "notebook",
-                                       "remarks"]
+        assert next(csv.reader(f)) == [
+            "student_id",
+            "name",
+            *EXERCISES,
+            "score",
+            "max_score",
+            "late",
+            "notebook",
+            "remarks",
+        ]
 
 
 def test_results_json_is_in_gradescope_format(graded):
@@ -161,8 +172,14 @@ def test_no_process_outlives_the_grading(tmp_path, monkeypatch):
 
 def run_cli(*args):
     env = dict(os.environ, PYTHONPATH=str(COURSE_ROOT))
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", DINO.name, *map(str, args)], capture_output=True,
-                          text=True, env=env, cwd=COURSE_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", DINO.name, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=COURSE_ROOT,
+        timeout=600,
+    )
 
 
 def test_cli_grades_a_zip_of_an_lms_download(tmp_path):
@@ -176,7 +193,11 @@ def test_cli_grades_a_zip_of_an_lms_download(tmp_path):
         zf.writestr("/abs/escaped.ipynb", "{}")
     done = run_cli(archive, "--out", tmp_path / "out", "--jobs", 2)
     assert done.returncode == 0, done.stderr
-    assert {s: r["score"] for s, r in rows(tmp_path / "out").items()} == {"half": "5", "empty_file": "0", "untouched": "0"}
+    assert {s: r["score"] for s, r in rows(tmp_path / "out").items()} == {
+        "half": "5",
+        "empty_file": "0",
+        "untouched": "0",
+    }
     assert done.stdout.count("\n") == 1
     assert done.stdout.startswith("dinosaur_island: graded 3 students (nbgrader layout)")
     assert "notebook" in done.stderr  # the progress bar
@@ -195,14 +216,18 @@ def test_cli_grades_a_flat_folder_by_file_name(tmp_path):
     assert graded["bob_smith"]["notebook"] == "bob smith.ipynb"
 
 
-@pytest.mark.parametrize("args, code, says", [
-    (["{tmp}/missing", "--out", "{tmp}/out"], 1, "not a folder of submissions or a .zip"),
-    (["{tmp}/bad.zip", "--out", "{tmp}/out"], 1, "not a folder of submissions or a .zip"),
-    (["{tmp}/in", "--out", "{tmp}/in/out"], 1, "must not be inside the submissions"),
-    (["{tmp}/in", "--out", "{tmp}/out", "--jobs", "0"], 2, "must be positive"),
-    (["{tmp}/in"], 2, "--out"),
-    (["{tmp}/in", "--out", "{tmp}/out", "--gradebook", "{tmp}/none.db"], 1, "no such gradebook"),
-], ids=["missing", "not-a-zip", "out-inside", "zero-jobs", "no-out", "no-gradebook"])
+@pytest.mark.parametrize(
+    "args, code, says",
+    [
+        (["{tmp}/missing", "--out", "{tmp}/out"], 1, "not a folder of submissions or a .zip"),
+        (["{tmp}/bad.zip", "--out", "{tmp}/out"], 1, "not a folder of submissions or a .zip"),
+        (["{tmp}/in", "--out", "{tmp}/in/out"], 1, "must not be inside the submissions"),
+        (["{tmp}/in", "--out", "{tmp}/out", "--jobs", "0"], 2, "must be positive"),
+        (["{tmp}/in"], 2, "--out"),
+        (["{tmp}/in", "--out", "{tmp}/out", "--gradebook", "{tmp}/none.db"], 1, "no such gradebook"),
+    ],
+    ids=["missing", "not-a-zip", "out-inside", "zero-jobs", "no-out", "no-gradebook"],
+)
 def test_cli_fails_only_when_it_cannot_run(tmp_path, args, code, says):
     (tmp_path / "in").mkdir()
     (tmp_path / "bad.zip").write_bytes(b"PK not really")

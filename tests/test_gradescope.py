@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 from autograder.course import COURSE_ROOT
-from autograder.grading import grader
 from autograder.gradescope.bundle import grading_requirements
+from autograder.grading import grader
 from tests.submissions import DINO, edited, submission
 
 pytestmark = pytest.mark.slow  # setup.sh installs numpy into a fresh environment
@@ -40,25 +40,43 @@ SCHEMA = {
         "stdout_visibility": VISIBILITY,
         "extra_data": {"type": "object"},
         "leaderboard": {"type": "array"},
-        "tests": {"type": "array", "items": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "score": {"type": "number"}, "max_score": {"type": "number"},
-                "status": {"enum": ["passed", "failed"]}, "name": {"type": "string"}, "name_format": FORMAT,
-                "number": {"type": "string"}, "output": {"type": "string"}, "output_format": FORMAT,
-                "tags": {"type": "array", "items": {"type": "string"}}, "visibility": VISIBILITY,
-                "extra_data": {"type": "object"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "name": {"type": "string"},
+                    "name_format": FORMAT,
+                    "number": {"type": "string"},
+                    "output": {"type": "string"},
+                    "output_format": FORMAT,
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": VISIBILITY,
+                    "extra_data": {"type": "object"},
+                },
             },
-        }},
+        },
     },
     "anyOf": [{"required": ["score"]}, {"required": ["tests"]}],
 }
 WRONG_CLIP = edited("clip", "-maxValue, maxValue)", "-10, 10)")
-METADATA = {"id": 7, "created_at": "2026-11-30T12:30:00.000000-08:00", "submission_method": "upload",
-            "assignment": {"due_date": "2026-11-30T10:00:00.000000-08:00", "late_due_date": None,
-                           "title": "Dinosaur Island", "total_points": "12.0"},
-            "users": [{"email": "li@example.com", "id": 4242, "name": "Li Wei"}], "previous_submissions": []}
+METADATA = {
+    "id": 7,
+    "created_at": "2026-11-30T12:30:00.000000-08:00",
+    "submission_method": "upload",
+    "assignment": {
+        "due_date": "2026-11-30T10:00:00.000000-08:00",
+        "late_due_date": None,
+        "title": "Dinosaur Island",
+        "total_points": "12.0",
+    },
+    "users": [{"email": "li@example.com", "id": 4242, "name": "Li Wei"}],
+    "previous_submissions": [],
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +84,12 @@ def bundle(tmp_path_factory):
     """(the zip, the AUTOGRADER_ROOT where it was extracted and set up as Gradescope does)."""
     where = tmp_path_factory.mktemp("bundle")
     zip_path = where / "autograder.zip"
-    made = subprocess.run([sys.executable, "-m", "autograder", "gradescope", DINO.name, str(zip_path),
-                           "--timeout", "20"], cwd=COURSE_ROOT, capture_output=True, text=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "autograder", "gradescope", DINO.name, str(zip_path), "--timeout", "20"],
+        cwd=COURSE_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
     root = where / "autograder"
     with zipfile.ZipFile(zip_path) as archive:
@@ -75,8 +97,13 @@ def bundle(tmp_path_factory):
         for info in archive.infolist():  # as Gradescope's unzip does, keep the modes
             os.chmod(root / "source" / info.filename, info.external_attr >> 16)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root / "source", capture_output=True,
-                           text=True, env=dict(os.environ, AUTOGRADER_ROOT=str(root)))
+    setup = subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")],
+        cwd=root / "source",
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, AUTOGRADER_ROOT=str(root)),
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     return zip_path, root
 
@@ -91,8 +118,13 @@ def run(root, files, metadata=None):
     (root / "submission_metadata.json").unlink(missing_ok=True)
     if metadata is not None:
         (root / "submission_metadata.json").write_text(json.dumps(metadata))
-    done = subprocess.run([str(root / "run_autograder")], cwd=root, capture_output=True, text=True,
-                          env={"PATH": os.environ["PATH"], "AUTOGRADER_ROOT": str(root)})
+    done = subprocess.run(
+        [str(root / "run_autograder")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "AUTOGRADER_ROOT": str(root)},
+    )
     results = root / "results" / "results.json"
     return done, json.loads(results.read_text(encoding="utf-8")) if results.exists() else None
 
@@ -107,9 +139,16 @@ def test_the_zip_holds_what_gradescope_needs_and_nothing_secret_beyond_the_refer
         names = set(archive.namelist())
         modes = {i.filename: i.external_attr >> 16 for i in archive.infolist()}
         requirements = archive.read("requirements.txt").decode().split()
-    assert {"setup.sh", "run_autograder", "gradescope.json", "source/dinosaur_island/dinosaur_island.ipynb",
-            "release/dinosaur_island/dinosaur_island.ipynb", "release/dinosaur_island_zh/dinosaur_island.ipynb",
-            "autograder/assignments/dinosaur_island/cases.py", "autograder/grading/grader.py"} <= names
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "gradescope.json",
+        "source/dinosaur_island/dinosaur_island.ipynb",
+        "release/dinosaur_island/dinosaur_island.ipynb",
+        "release/dinosaur_island_zh/dinosaur_island.ipynb",
+        "autograder/assignments/dinosaur_island/cases.py",
+        "autograder/grading/grader.py",
+    } <= names
     assert all(modes[name] & stat.S_IXUSR for name in ("setup.sh", "run_autograder"))
     assert not [n for n in names if n.startswith(("tests/", ".git", "gradebook")) or "__pycache__" in n]
     assert requirements == grading_requirements() and any(r.startswith("numpy==") for r in requirements)
@@ -127,8 +166,9 @@ def test_a_late_chinese_submission_under_any_name_is_graded_like_the_projects_gr
     [expected] = grader.grade_submissions(DINO, tmp_path / "in", tmp_path / "out", jobs=2).results
     assert results["score"] == expected.total == 6.66
     scored = [t for t in results["tests"] if "max_score" in t]
-    assert [(t["score"], t["max_score"]) for t in scored] == [(e.points, DINO.exercises[n].points)
-                                                               for n, e in expected.exercises.items()]
+    assert [(t["score"], t["max_score"]) for t in scored] == [
+        (e.points, DINO.exercises[n].points) for n, e in expected.exercises.items()
+    ]
     assert [t["status"] for t in scored] == ["failed", "passed", "passed", "failed"]
     hidden = [t for t in results["tests"] if "max_score" not in t]
     assert len(hidden) == sum(not c.public for cases in DINO.cases.values() for c in cases)

@@ -57,11 +57,32 @@ def test_messages_from_a_child_are_trusted_for_nothing():
     catalog = DINO.catalog
     unreadable = say("unreadable_message")
     assert from_plain({"key": "raised", "values": {"error": "E"}}, catalog) == say("raised", error="E")
-    for forged in ({"key": "no such key", "values": {}}, {"key": "raised", "values": {}},  # a missing field
-                   {"key": "raised", "values": {"error": [1, 2]}}, "raised", None,
-                   {"key": "cell_raised", "values": {"problem": {"key": "cell_raised", "values": {"problem": {
-                       "key": "cell_raised", "values": {"problem": {"key": "cell_raised", "values": {
-                           "problem": {"key": "raised", "values": {"error": "deep"}}}}}}}}}}):
+    for forged in (
+        {"key": "no such key", "values": {}},
+        {"key": "raised", "values": {}},  # a missing field
+        {"key": "raised", "values": {"error": [1, 2]}},
+        "raised",
+        None,
+        {
+            "key": "cell_raised",
+            "values": {
+                "problem": {
+                    "key": "cell_raised",
+                    "values": {
+                        "problem": {
+                            "key": "cell_raised",
+                            "values": {
+                                "problem": {
+                                    "key": "cell_raised",
+                                    "values": {"problem": {"key": "raised", "values": {"error": "deep"}}},
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+        },
+    ):
         assert from_plain(forged, catalog) == unreadable, forged
 
 
@@ -72,8 +93,10 @@ def graded_editions(tmp_path_factory):
     for student, language in (("wang", "zh-CN"), ("ann", "en")):
         folder = root / student
         folder.mkdir()
-        nbformat.write(submission(solved=("clip", "sample"), replace={"clip": wrong_clip}, language=language),
-                       folder / f"{DINO.name}.ipynb")
+        nbformat.write(
+            submission(solved=("clip", "sample"), replace={"clip": wrong_clip}, language=language),
+            folder / f"{DINO.name}.ipynb",
+        )
     out = tmp_path_factory.mktemp("out")
     grader.grade_submissions(DINO, root, out, jobs=2)
     return out
@@ -82,9 +105,13 @@ def graded_editions(tmp_path_factory):
 def test_a_chinese_edition_student_reads_chinese_feedback(graded_editions):
     page = (graded_editions / "wang" / "feedback.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    for phrase in ("未通过 [公开] 公开示例，maxValue 为 5", "通过 [隐藏] 没有需要裁剪的值（maxValue 为 100）",
-                   "返回的字典['dWax'] 的 15 个元素中有 7 个不同；第一个在下标 [0, 0]：得到 10.0，应为 5.0",
-                   "抛出了异常 NotImplementedError", "满分 12 分"):
+    for phrase in (
+        "未通过 [公开] 公开示例，maxValue 为 5",
+        "通过 [隐藏] 没有需要裁剪的值（maxValue 为 100）",
+        "返回的字典['dWax'] 的 15 个元素中有 7 个不同；第一个在下标 [0, 0]：得到 10.0，应为 5.0",
+        "抛出了异常 NotImplementedError",
+        "满分 12 分",
+    ):
         assert phrase in page.replace("&#x27;", "'"), phrase
     results = json.loads((graded_editions / "wang" / "results.json").read_text(encoding="utf-8"))
     assert "未通过 [公开]" in results["tests"][0]["output"] and results["extra_data"]["language"] == "zh-CN"
@@ -105,7 +132,8 @@ def test_every_key_the_code_says_is_in_the_catalogs():
             used.setdefault(key, path.relative_to(COURSE_ROOT).as_posix())
     assert len(used) > 50
     for name, assignment in assignments().items():
-        own = {key: where for key, where in used.items()
-               if f"assignments/{name}/" in where or "/assignments/" not in where}
+        own = {
+            key: where for key, where in used.items() if f"assignments/{name}/" in where or "/assignments/" not in where
+        }
         missing = {key: where for key, where in own.items() if key not in assignment.catalog.templates}
         assert not missing, f"{name}: keys said but not in the catalog: {missing}"

@@ -15,9 +15,12 @@ from tests.corpus import stripped
 from tests.submissions import DINO, FULL, edited, solutions, submission
 
 ASSIGNMENT, EXERCISES = DINO.name, DINO.exercises
-NOISY_CLIP = edited("clip", "    return clipped",
-                    "    import sys, warnings\n    warnings.warn('a harmless warning')\n"
-                    "    print('debug', file=sys.stderr)\n    return clipped")
+NOISY_CLIP = edited(
+    "clip",
+    "    return clipped",
+    "    import sys, warnings\n    warnings.warn('a harmless warning')\n"
+    "    print('debug', file=sys.stderr)\n    return clipped",
+)
 
 STUDENTS = {
     "solved": submission(solved=solutions()),
@@ -60,8 +63,11 @@ def test_each_exercise_gets_exactly_its_points(course, student):
     root = course[0]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         got = {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
-        needs_manual = [g.name for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
-                        if g.needs_manual_grade and g.cell_type == "code" and g.name.startswith("test_")]
+        needs_manual = [
+            g.name
+            for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+            if g.needs_manual_grade and g.cell_type == "code" and g.name.startswith("test_")
+        ]
     assert got == EXPECTED[student]
     assert needs_manual == [], "no test cell should need manual grading (harness errors)"
 
@@ -81,7 +87,12 @@ def test_feedback_shows_failures_but_not_hidden_test_code(course):
     root = course[0]
     html = (root / "feedback" / "half" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
     assert "PASS [hidden]" in html and "NotImplementedError" in html
-    for secret in ("BEGIN HIDDEN TESTS", "autograder.grading", "grade_in_kernel(&quot;clip&quot;", 'grade_in_kernel("clip"'):
+    for secret in (
+        "BEGIN HIDDEN TESTS",
+        "autograder.grading",
+        "grade_in_kernel(&quot;clip&quot;",
+        'grade_in_kernel("clip"',
+    ):
         assert secret not in html
 
 
@@ -94,9 +105,15 @@ def test_the_projects_grader_agrees_and_fills_the_gradebook(course, tmp_path):
             gb.remove_submission(ASSIGNMENT, student)
     grader.grade_submissions(DINO, root / "submitted", tmp_path / "out", gradebook=gradebook)
     with Gradebook(f"sqlite:///{gradebook}") as gb:
-        got = {student: {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
-               for student in STUDENTS}
-        needs_manual = [g.name for student in STUDENTS
-                        for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades if g.needs_manual_grade]
+        got = {
+            student: {name: gb.find_grade(f"test_{name}", ASSIGNMENT, ASSIGNMENT, student).score for name in EXERCISES}
+            for student in STUDENTS
+        }
+        needs_manual = [
+            g.name
+            for student in STUDENTS
+            for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+            if g.needs_manual_grade
+        ]
     assert got == EXPECTED
     assert needs_manual == []

@@ -55,8 +55,10 @@ BAD_FILES = {
     "a table": (b"Anna\t1024\nBen\t977\n", "line 1: control character '\\t' (a tab: is this a table?"),
     "a control character": (b"Anna\nB\x0cen\n", "line 2: control character '\\x0c'"),
     "one giant line": (("Anna, Ben, Clara, " * 20).encode(), "is one line of"),
-    "lines too long": (b"Anna\n" + b"x" * 80 + b"\nBen\n" + b"y" * 60 + b"\n",
-                       "line 2: 80 characters, more than 50 (2 line(s) are that long)"),
+    "lines too long": (
+        b"Anna\n" + b"x" * 80 + b"\nBen\n" + b"y" * 60 + b"\n",
+        "line 2: 80 characters, more than 50 (2 line(s) are that long)",
+    ),
 }
 
 

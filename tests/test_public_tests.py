@@ -17,8 +17,12 @@ from tests.submissions import DINO, edited, solutions
 from utils import public_tests
 from utils.public_tests import MESSAGES, PublicTestFailed
 
-TESTS = {"clip": public_tests.clip_test, "sample": public_tests.sample_test,
-         "optimize": public_tests.optimize_test, "model": public_tests.model_test}
+TESTS = {
+    "clip": public_tests.clip_test,
+    "sample": public_tests.sample_test,
+    "optimize": public_tests.optimize_test,
+    "model": public_tests.model_test,
+}
 
 
 def _defined(exercise, source):
@@ -91,7 +95,7 @@ def test_a_failure_shows_expected_and_got_side_by_side_even_below_print_precisio
     source = edited("optimize", "return loss, gradients", "return loss * (1 + 1e-8), gradients")
     error, printed = _run("optimize", _defined("optimize", source), capsys)
     assert isinstance(error, PublicTestFailed)
-    failure = printed[printed.index("FAIL  the loss"):]
+    failure = printed[printed.index("FAIL  the loss") :]
     expected = re.search(r"^ {8}expected: (.*)$", failure, flags=re.M).group(1)
     got = re.search(r"^ {8}got +: (.*)$", failure, flags=re.M).group(1)
     assert expected != got and float(expected) != float(got), printed
@@ -99,8 +103,9 @@ def test_a_failure_shows_expected_and_got_side_by_side_even_below_print_precisio
 
 def test_messages_have_both_languages_and_the_same_fields():
     for key, (english, chinese) in MESSAGES.items():
-        assert re.findall(r"\{(\w*)", english) == re.findall(r"\{(\w*)", chinese) or \
-            sorted(re.findall(r"\{(\w*)", english)) == sorted(re.findall(r"\{(\w*)", chinese)), key
+        assert re.findall(r"\{(\w*)", english) == re.findall(r"\{(\w*)", chinese) or sorted(
+            re.findall(r"\{(\w*)", english)
+        ) == sorted(re.findall(r"\{(\w*)", chinese)), key
         if key not in ("expected", "got", "clip_detail"):  # words, not only code, are translated
             assert re.search("[\u4e00-\u9fff]", chinese), key
 

@@ -33,8 +33,11 @@ def _run(tmp_path, language, replace, env=None):
 
 
 def _errors(done):
-    return {c.id: c.outputs[-1] for c in done.cells
-            if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"}
+    return {
+        c.id: c.outputs[-1]
+        for c in done.cells
+        if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"
+    }
 
 
 def test_correct_answers_in_other_styles_run_the_whole_notebook_clean(tmp_path):
@@ -53,8 +56,9 @@ def _mistake(name):
 
 
 def test_failing_tests_end_in_the_students_cells_and_speak_chinese_in_the_chinese_edition(tmp_path):
-    replace = dict([_mistake("optimize updates with the unclipped gradients, clips afterwards"),
-                    _mistake("sample without ravel")])
+    replace = dict(
+        [_mistake("optimize updates with the unclipped gradients, clips afterwards"), _mistake("sample without ravel")]
+    )
     done = _run(tmp_path, "zh-CN", replace, env={"NBGRADER_EXECUTION": "autograde"})
     errors = _errors(done)
     assert set(errors) >= {"test_sample", "test_optimize"}, set(errors)

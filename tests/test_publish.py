@@ -8,9 +8,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 
 import pytest
+import tomllib
 
 from autograder.__main__ import main
 from autograder.authoring import colab, publish
@@ -62,8 +62,10 @@ def test_a_folder_where_a_file_goes_is_reported_not_replaced(edition_copy):
 
 def test_the_command_says_what_changed(edition_copy, capsys):
     (edition_copy / "README.md").unlink()
-    assert main(["publish", str(edition_copy), "--repository", STUDENT_SITE.repository,
-                 "--branch", STUDENT_SITE.branch]) == 0
+    assert (
+        main(["publish", str(edition_copy), "--repository", STUDENT_SITE.repository, "--branch", STUDENT_SITE.branch])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("added: README.md\n")
     assert re.search(r": 1 files added, 0 updated, \d+ unchanged, 0 others kept", out)
@@ -80,8 +82,11 @@ def _imported_modules(published):
     """The top-level modules that the published Python files and notebook code cells import."""
     sources = [p.read_text(encoding="utf-8") for p in published.rglob("*.py")]
     for path in published.rglob("*.ipynb"):
-        sources += ["\n".join(line for line in "".join(c["source"]).splitlines() if not line.startswith(("%", "!")))
-                    for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        sources += [
+            "\n".join(line for line in "".join(c["source"]).splitlines() if not line.startswith(("%", "!")))
+            for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        ]
     found = set()
     for source in sources:
         for node in ast.walk(ast.parse(source)):
@@ -107,12 +112,16 @@ def test_student_requirements_are_the_instructors_pins_of_what_the_notebooks_imp
 def test_lab_settings_install_the_files_that_keep_validate_and_turn_the_teacher_tools_off(published):
     settings = published / "lab_settings"
     data_files = tomllib.loads((settings / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
-    installed = {f"{folder}/{name.split('/')[-1]}": json.loads((settings / name).read_text())
-                 for folder, names in data_files.items() for name in names}
+    installed = {
+        f"{folder}/{name.split('/')[-1]}": json.loads((settings / name).read_text())
+        for folder, names in data_files.items()
+        for name in names
+    }
     disabled = installed["etc/jupyter/labconfig/page_config.d/nbgrader_student.json"]["disabledExtensions"]
     assert {name for name, off in disabled.items() if off} == {
-        f"@jupyter/nbgrader:{plugin}" for plugin in ("menu", "formgrader", "create-assignment", "course-list",
-                                                     "assignment-list")}
+        f"@jupyter/nbgrader:{plugin}"
+        for plugin in ("menu", "formgrader", "create-assignment", "course-list", "assignment-list")
+    }
     server = installed["etc/jupyter/jupyter_server_config.d/nbgrader_student.json"]["ServerApp"]["jpserver_extensions"]
     assert {name for name, on in server.items() if on} == {"nbgrader.server_extensions.validate_assignment"}
     # Jupyter merges the files of a config.d folder in name order: ours must come after nbgrader's own
@@ -139,34 +148,64 @@ def _git(folder, *args):
 
 def test_the_student_gitignore_keeps_environments_caches_and_gradebooks_out(edition_copy):
     _git(edition_copy, "init", "-q")
-    for made in [".venv/bin/python", "dinosaur_island/.ipynb_checkpoints/dinosaur_island-checkpoint.ipynb",
-                 "dinosaur_island/utils/__pycache__/rnn.cpython-311.pyc", "gradebook.db",
-                 "dinosaur_island/.nbgrader.log",
-                 "lab_settings/build/lib/x", "lab_settings/course_student_lab_settings.egg-info/PKG-INFO"]:
+    for made in [
+        ".venv/bin/python",
+        "dinosaur_island/.ipynb_checkpoints/dinosaur_island-checkpoint.ipynb",
+        "dinosaur_island/utils/__pycache__/rnn.cpython-311.pyc",
+        "gradebook.db",
+        "dinosaur_island/.nbgrader.log",
+        "lab_settings/build/lib/x",
+        "lab_settings/course_student_lab_settings.egg-info/PKG-INFO",
+    ]:
         (edition_copy / made).parent.mkdir(parents=True, exist_ok=True)
         (edition_copy / made).write_text("")
     untracked = set(_git(edition_copy, "ls-files", "--others", "--exclude-standard").splitlines())
-    assert untracked == {p.relative_to(edition_copy).as_posix() for p in edition_copy.rglob("*")
-                         if p.is_file() and ".git" not in p.relative_to(edition_copy).parts
-                         and p.relative_to(edition_copy).as_posix() in publish.contents(STUDENT_SITE)}
+    assert untracked == {
+        p.relative_to(edition_copy).as_posix()
+        for p in edition_copy.rglob("*")
+        if p.is_file()
+        and ".git" not in p.relative_to(edition_copy).parts
+        and p.relative_to(edition_copy).as_posix() in publish.contents(STUDENT_SITE)
+    }
 
 
 # where the README's commands put student work and grades (grade --out graded, nbgrader export, lms-import, ...)
-STUDENT_WORK = ["submitted/alice/dinosaur_island/dinosaur_island.ipynb", "autograded/alice/dinosaur_island/x.ipynb",
-                "feedback/alice/dinosaur_island/dinosaur_island.html", "graded/grades.csv", "graded/alice/results.json",
-                "exchange/dinosaur-island/inbound/x", "gradebook.db", "gradebook.db-journal", "graded/gradebook.db",
-                ".nbgrader.log", "grades.csv", "canvas-download.zip", "gradebook-export.csv", "canvas-import.csv",
-                "grading-worksheet.csv", "moodle-upload.csv", "autograder.zip"]
+STUDENT_WORK = [
+    "submitted/alice/dinosaur_island/dinosaur_island.ipynb",
+    "autograded/alice/dinosaur_island/x.ipynb",
+    "feedback/alice/dinosaur_island/dinosaur_island.html",
+    "graded/grades.csv",
+    "graded/alice/results.json",
+    "exchange/dinosaur-island/inbound/x",
+    "gradebook.db",
+    "gradebook.db-journal",
+    "graded/gradebook.db",
+    ".nbgrader.log",
+    "grades.csv",
+    "canvas-download.zip",
+    "gradebook-export.csv",
+    "canvas-import.csv",
+    "grading-worksheet.csv",
+    "moodle-upload.csv",
+    "autograder.zip",
+]
 
 
 def test_the_instructors_gitignore_keeps_student_work_and_grades_out():
-    ignored = subprocess.run(["git", "-C", str(COURSE_ROOT), "check-ignore", "--no-index", *STUDENT_WORK],
-                             capture_output=True, text=True).stdout.splitlines()
+    ignored = subprocess.run(
+        ["git", "-C", str(COURSE_ROOT), "check-ignore", "--no-index", *STUDENT_WORK], capture_output=True, text=True
+    ).stdout.splitlines()
     assert ignored == STUDENT_WORK
-    course = ["source/dinosaur_island/dinosaur_island.ipynb", "release/dinosaur_island/dinosaur_island.ipynb",
-              "data/dinos.txt", "autograder/assignments/dinosaur_island/cases.py", "README.md"]
-    done = subprocess.run(["git", "-C", str(COURSE_ROOT), "check-ignore", "--no-index", *course],
-                          capture_output=True, text=True)
+    course = [
+        "source/dinosaur_island/dinosaur_island.ipynb",
+        "release/dinosaur_island/dinosaur_island.ipynb",
+        "data/dinos.txt",
+        "autograder/assignments/dinosaur_island/cases.py",
+        "README.md",
+    ]
+    done = subprocess.run(
+        ["git", "-C", str(COURSE_ROOT), "check-ignore", "--no-index", *course], capture_output=True, text=True
+    )
     assert done.returncode == 1 and done.stdout == "", "the course itself is not ignored"
 
 

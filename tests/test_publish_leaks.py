@@ -6,7 +6,7 @@ the publishing code). Each check is also shown to catch a planted leak, so none 
 import json
 import re
 import shutil
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -18,8 +18,11 @@ from autograder.grading import scoring
 from tests.conftest import STUDENT_SITE
 
 MIN_DIGITS = 6  # significant digits of a number below which a match could be chance
-LAB_SETTINGS = ["lab_settings/pyproject.toml", "lab_settings/labconfig/nbgrader_student.json",
-                "lab_settings/server/nbgrader_student.json"]
+LAB_SETTINGS = [
+    "lab_settings/pyproject.toml",
+    "lab_settings/labconfig/nbgrader_student.json",
+    "lab_settings/server/nbgrader_student.json",
+]
 
 
 def published_list(chosen=None):
@@ -37,24 +40,39 @@ def published_list(chosen=None):
     return allowed
 
 
-@lru_cache(maxsize=None)
+@cache
 def secret_lines():
     """{normalised line: (the assignment whose secret it is, whether it is an answer, where it comes
     from)}: the answers of every source notebook (solution and hidden-test lines it does not also
     give outside those blocks), and the lines of every cases.py that hold a number (the hidden cases' seeds, sizes
     and settings) but those the support files share with it (the public tests build their examples
     with the same lines)."""
-    public = {normalised(line) for assignment in assignments().values() for name in assignment.support_files
-              if name.endswith(".py")
-              for line in (assignment.release_dir / name).read_text(encoding="utf-8").splitlines()}
+    public = {
+        normalised(line)
+        for assignment in assignments().values()
+        for name in assignment.support_files
+        if name.endswith(".py")
+        for line in (assignment.release_dir / name).read_text(encoding="utf-8").splitlines()
+    }
     secrets = {}
     for assignment in assignments().values():
-        secrets.update({line: (assignment, True, f"{assignment.source_notebook.name}, cell {cell}")
-                        for line, cell in answers.answer_lines(assignment).items()})
+        secrets.update(
+            {
+                line: (assignment, True, f"{assignment.source_notebook.name}, cell {cell}")
+                for line, cell in answers.answer_lines(assignment).items()
+            }
+        )
         cases = (assignment.folder / "cases.py").read_text(encoding="utf-8").splitlines()
-        secrets.update({normalised(line): (assignment, False, f"{assignment.name}'s cases.py") for line in cases
-                        if re.search(r"\b\d", line) and normalised(line) not in public
-                        and len(normalised(line)) >= answers.MIN_LINE and not line.lstrip().startswith("#")})
+        secrets.update(
+            {
+                normalised(line): (assignment, False, f"{assignment.name}'s cases.py")
+                for line in cases
+                if re.search(r"\b\d", line)
+                and normalised(line) not in public
+                and len(normalised(line)) >= answers.MIN_LINE
+                and not line.lstrip().startswith("#")
+            }
+        )
     return secrets
 
 
@@ -71,7 +89,7 @@ def _floats(value):
     return []
 
 
-@lru_cache(maxsize=None)
+@cache
 def hidden_values():
     """({rounded text: where} of the floats of every hidden case's arguments and expected values,
     at every precision from MIN_DIGITS to 17 significant digits; {printed line: where})."""
@@ -85,8 +103,13 @@ def hidden_values():
                 expected = scoring.expected(assignment, exercise, index)
                 for value in _floats(case.build()) + _floats(expected):
                     numbers.update({f"{abs(value):.{digits}g}": where for digits in range(MIN_DIGITS, 18)})
-                printed.update({line.strip(): where for line in expected.get("printed", "").splitlines()
-                                if len(line.strip()) >= answers.MIN_LINE})
+                printed.update(
+                    {
+                        line.strip(): where
+                        for line in expected.get("printed", "").splitlines()
+                        if len(line.strip()) >= answers.MIN_LINE
+                    }
+                )
     return numbers, printed
 
 
@@ -107,8 +130,9 @@ def text_lines(path):
 
 def _owner(name):
     """The assignment whose edition folder holds the published file name; None for the others."""
-    return next((a for a in assignments().values() for e in a.editions if name.startswith(f"{e.release_dir.name}/")),
-                None)
+    return next(
+        (a for a in assignments().values() for e in a.editions if name.startswith(f"{e.release_dir.name}/")), None
+    )
 
 
 def handed_out(name, assignment):
@@ -193,8 +217,9 @@ def edition_copy(published, tmp_path):
 
 def test_a_solution_line_is_found_even_reformatted(edition_copy):
     assignment = next(iter(assignments().values()))
-    line, where = next((line, where) for line, (_, answer, where) in secret_lines().items()
-                       if answer and not set("'\"") & set(line))
+    line, where = next(
+        (line, where) for line, (_, answer, where) in secret_lines().items() if answer and not set("'\"") & set(line)
+    )
     own = next(name for name in assignment.support_files if name.endswith(".py"))
     helper = edition_copy / assignment.editions[0].release_dir.name / own  # its own helper code
     spaced = " ".join(line) + "  # spaced out"  # every character apart, and a comment

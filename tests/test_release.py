@@ -61,8 +61,11 @@ def test_release_holds_what_a_student_needs(assignment, edition):
 @pytest.mark.parametrize("assignment, edition", EDITIONS, ids=_id)
 def test_test_cells_carry_the_points_of_assignment_toml(assignment, edition):
     nb = nbformat.read(edition.notebook, as_version=4)
-    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points") for c in nb.cells
-              if c.metadata.get("nbgrader", {}).get("grade")}
+    points = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points")
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
     assert points == {f"test_{name}": e.points for name, e in assignment.exercises.items()}
 
 
@@ -102,8 +105,9 @@ def test_no_solution_or_hidden_test_leaks_into_the_release(assignment, edition):
             body, _, rest = part.partition("### END SOLUTION") if i else ("", "", part)
             inside.update(line.strip() for line in body.splitlines() if line.strip())
             outside.update(line.strip() for line in rest.splitlines() if line.strip())
-    released = {line.strip() for c in nbformat.read(edition.notebook, as_version=4).cells
-                for line in c.source.splitlines()}
+    released = {
+        line.strip() for c in nbformat.read(edition.notebook, as_version=4).cells for line in c.source.splitlines()
+    }
     secret = inside - outside
     assert len(secret) >= 15, "the solutions should have distinctive lines to look for"
     assert not secret & released, secret & released
@@ -131,8 +135,11 @@ def test_solved_release_runs_top_to_bottom_from_its_own_folder(tmp_path):
 def test_untouched_release_fails_only_where_work_is_missing(tmp_path):
     folder = _copy_release(tmp_path)
     done = execute(submission(), folder, allow_errors=True, env={"NBGRADER_EXECUTION": "autograde"})
-    errors = {c.id: c.outputs[-1].ename for c in done.cells
-              if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"}
+    errors = {
+        c.id: c.outputs[-1].ename
+        for c in done.cells
+        if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"
+    }
     assert set(errors.values()) == {"NotImplementedError"}
     assert set(DINO.exercises) <= {cid.removeprefix("test_") for cid in errors}
     setup = next(c for c in done.cells if c.id == "setup-data")

@@ -79,9 +79,7 @@ def assert_same_gradients(gradients, expected):
 
 
 @pytest.mark.parametrize("seed, n_a, vocab, T, leading_none, inner_none", CASES)
-def test_forward_and_backward_agree_with_the_straightforward_version(
-    seed, n_a, vocab, T, leading_none, inner_none
-):
+def test_forward_and_backward_agree_with_the_straightforward_version(seed, n_a, vocab, T, leading_none, inner_none):
     X, Y, a0, parameters = random_case(seed, n_a, vocab, T, leading_none, inner_none)
     fast = rnn.rnn_forward(X, Y, a0, parameters)
     slow = plain.rnn_forward(X, Y, a0, parameters, vocab)
@@ -276,8 +274,9 @@ def test_softmax_normalises_each_column_after_subtracting_its_max():
     e = np.exp(x - [3.0, 4.0])  # each column's own max: a column far below the others keeps its mass
     np.testing.assert_array_equal(rnn.softmax(x), e / e.sum(axis=0))
     far_apart = np.array([[0.0, 2000.0], [1.0, 2001.0]])  # one global max would leave 0/0 in column 0
-    np.testing.assert_allclose(rnn.softmax(far_apart), [[1 / (1 + np.e), 1 / (1 + np.e)]] * 2
-                               * np.array([[1], [np.e]]), rtol=1e-15)
+    np.testing.assert_allclose(
+        rnn.softmax(far_apart), [[1 / (1 + np.e), 1 / (1 + np.e)]] * 2 * np.array([[1], [np.e]]), rtol=1e-15
+    )
     assert rnn.softmax(x.astype(np.float32)).dtype == np.float32
     np.testing.assert_allclose(rnn.softmax(x).sum(axis=0), 1, rtol=1e-15)
     big = np.array([[1000.0], [999.0], [1001.0]])  # exp(1001) would overflow

@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.authoring.publish import edition_folder
 from autograder.authoring.release import run_nbgrader
 from autograder.course import COURSE_ROOT, assignment
 from autograder.grading import grader
 from autograder.grading.notebooks import marker_number
 from autograder.grading.reference import solution_namespace, solution_sources
 from tests.notebook_runner import execute, text_of
-from autograder.authoring.publish import edition_folder
 from tests.test_colab import _Mirror, colab_kernel_env, mirror, published_notebook  # noqa: F401 (the simulated Colab's fixtures)
 from tests.test_gradescope import notebook_bytes, run
 from utils import rnn, rnn_tests
@@ -38,8 +38,15 @@ def _function_ast(source, name):
     tree = ast.parse(source)
     function = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
     body = function.body[1:] if ast.get_docstring(function) is not None else function.body
-    function.body = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
-                                             and getattr(s.value.func, "id", "").startswith("_check"))]
+    function.body = [
+        s
+        for s in body
+        if not (
+            isinstance(s, ast.Expr)
+            and isinstance(s.value, ast.Call)
+            and getattr(s.value.func, "id", "").startswith("_check")
+        )
+    ]
     return ast.dump(function)
 
 
@@ -60,8 +67,11 @@ def test_the_reference_passes_the_public_tests_and_the_gradient_check(capsys):
 
 WRONG = {  # a mistake a student makes, in each exercise, and the hint the public test gives
     "rnn_cell_forward": ("np.tanh(np.dot(", "(np.dot(", "np.tanh"),
-    "rnn_forward": ("rnn_cell_forward(parameters, a[t - 1], x[t])", "rnn_cell_forward(parameters, a[-1], x[t])",
-                    "a[t] from a[t - 1]"),
+    "rnn_forward": (
+        "rnn_cell_forward(parameters, a[t - 1], x[t])",
+        "rnn_cell_forward(parameters, a[-1], x[t])",
+        "a[t] from a[t - 1]",
+    ),
     "rnn_cell_backward": ("(1 - a_next**2)", "(1 - a_next)", "derivative of tanh"),
     "rnn_backward": ("np.dot(dz, previous_states.T)", "np.dot(dz, states.T)", "a<t-1>"),
 }
@@ -147,7 +157,7 @@ def test_the_solution_notebook_runs_and_every_test_passes(tmp_path):
     source = nbformat.read(STEP.source_notebook, as_version=4)
     done = execute(source, folder, env={"PYTHONPATH": str(COURSE_ROOT)})  # the hidden tests import autograder
     printed = {c.id: text_of(c) for c in done.cells if c.cell_type == "code"}
-    for name, exercise in STEP.exercises.items():
+    for name in STEP.exercises:
         text = printed[f"test_{name}"]
         assert "All tests passed" in text and "PASS [hidden]" in text and "FAIL" not in text, text
     assert printed["gradient-check"].count(" ok") == len(rnn_tests.GRADIENT_NAMES), printed["gradient-check"]
@@ -158,8 +168,11 @@ def test_the_untouched_release_fails_only_where_work_is_missing(tmp_path):
     folder = tmp_path / NAME
     shutil.copytree(STEP.release_dir, folder)
     done = execute(_submission(), folder, allow_errors=True)
-    errors = {c.id: c.outputs[-1].ename for c in done.cells
-              if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"}
+    errors = {
+        c.id: c.outputs[-1].ename
+        for c in done.cells
+        if c.cell_type == "code" and c.outputs and c.outputs[-1].output_type == "error"
+    }
     assert set(errors.values()) == {"NotImplementedError"}
     assert set(errors) == {f"test_{name}" for name in STEP.exercises} | {"gradient-check"}
     optional = next(c for c in done.cells if c.id == "lstm-test")
@@ -199,8 +212,10 @@ def nbgrader_course(course_copy):
 
 def _scores(gradebook):
     with Gradebook(f"sqlite:///{gradebook}") as gb:
-        return {student: {name: gb.find_grade(f"test_{name}", NAME, NAME, student).score for name in STEP.exercises}
-                for student in STUDENTS}
+        return {
+            student: {name: gb.find_grade(f"test_{name}", NAME, NAME, student).score for name in STEP.exercises}
+            for student in STUDENTS
+        }
 
 
 @pytest.mark.slow
@@ -243,8 +258,12 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_passes_its_tests(tm
 @pytest.mark.slow
 def test_the_gradescope_bundle_grades_the_notebook(tmp_path):
     zip_path, root = tmp_path / "autograder.zip", tmp_path / "autograder"
-    made = subprocess.run([sys.executable, "-m", "autograder", "gradescope", NAME, str(zip_path)], cwd=COURSE_ROOT,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "autograder", "gradescope", NAME, str(zip_path)],
+        cwd=COURSE_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
     with zipfile.ZipFile(zip_path) as archive:
         own_init = STEP.support_source("utils/__init__.py").read_bytes()
@@ -254,8 +273,13 @@ def test_the_gradescope_bundle_grades_the_notebook(tmp_path):
         for info in archive.infolist():
             os.chmod(root / "source" / info.filename, info.external_attr >> 16)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root / "source", capture_output=True,
-                           text=True, env=dict(os.environ, AUTOGRADER_ROOT=str(root)))
+    setup = subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")],
+        cwd=root / "source",
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, AUTOGRADER_ROOT=str(root)),
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     for student, points in EXPECTED.items():
         done, results = run(root, {f"{NAME}.ipynb": notebook_bytes(STUDENTS[student])})

@@ -55,8 +55,9 @@ def test_test_cell_follows_with_points_public_test_and_hidden_cases(assignment, 
     quiet, public = first_hidden.split("### END HIDDEN TESTS")
     assert "quiet_tracebacks()" in quiet, "a failing public test must not print hidden lines"
     assert public.strip() == f"{exercise.name}_test({exercise.name})"
-    assert last_hidden.strip() == (f'grade_in_kernel("{assignment.name}", "{exercise.name}", {exercise.name})\n'
-                                   "### END HIDDEN TESTS")
+    assert last_hidden.strip() == (
+        f'grade_in_kernel("{assignment.name}", "{exercise.name}", {exercise.name})\n### END HIDDEN TESTS'
+    )
 
 
 @pytest.mark.parametrize("assignment", assignments().values(), ids=lambda a: a.name)

@@ -18,8 +18,10 @@ from autograder.authoring.publish import edition_folder
 from tests.submissions import DINO
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                                   reason="needs Debian's chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
+]
 TOKEN = "student-lab-test"
 NOTEBOOK = f"{edition_folder(DINO.editions[0])}/{DINO.name}.ipynb"
 
@@ -30,8 +32,13 @@ def student_folder(published, tmp_path_factory):
     folder = tmp_path_factory.mktemp("student") / "course"
     shutil.copytree(published, folder)
     subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=folder, check=True)
-    done = subprocess.run([".venv/bin/pip", "install", "-q", "-r", "requirements.txt"], cwd=folder,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [".venv/bin/pip", "install", "-q", "-r", "requirements.txt"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return folder
 
@@ -39,8 +46,12 @@ def student_folder(published, tmp_path_factory):
 def test_the_student_requirements_install_into_a_fresh_environment(student_folder):
     done = subprocess.run([".venv/bin/pip", "check"], cwd=student_folder, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
-    imported = subprocess.run([".venv/bin/python", "-c", "import numpy, matplotlib, tqdm, nbgrader; print('ok')"],
-                              cwd=student_folder, capture_output=True, text=True)
+    imported = subprocess.run(
+        [".venv/bin/python", "-c", "import numpy, matplotlib, tqdm, nbgrader; print('ok')"],
+        cwd=student_folder,
+        capture_output=True,
+        text=True,
+    )
     assert imported.stdout == "ok\n", imported.stderr
 
 
@@ -61,9 +72,21 @@ def lab(student_folder):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(student_folder.parent / "user-config"))
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [".venv/bin/jupyter", "lab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--IdentityProvider.token={TOKEN}"],
-            cwd=student_folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+            [
+                ".venv/bin/jupyter",
+                "lab",
+                "--allow-root",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                f"--IdentityProvider.token={TOKEN}",
+            ],
+            cwd=student_folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -73,7 +96,7 @@ def lab(student_folder):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start: {log_path.read_text()[-2000:]}")
+                    raise RuntimeError(f"JupyterLab did not start: {log_path.read_text()[-2000:]}") from None
                 time.sleep(1)
         yield base
     finally:

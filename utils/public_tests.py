@@ -59,12 +59,16 @@ MESSAGES = {
     "got": ("got     ", "得到"),
     "hint": ("hint: ", "提示："),
     "all_passed": ("All tests passed for {name}.", "{name} 的所有测试都通过了。"),
-    "failed": ("{name}: {failed} of {total} checks failed (see the lines above)",
-               "{name}：{total} 项检查中有 {failed} 项未通过（见上面各行）"),
+    "failed": (
+        "{name}: {failed} of {total} checks failed (see the lines above)",
+        "{name}：{total} 项检查中有 {failed} 项未通过（见上面各行）",
+    ),
     "example": ("{name}, the public example{detail}:", "{name}，公开示例{detail}："),
     "raised": ("FAIL  calling {name} raised {error}: {text}", "未通过  调用 {name} 时抛出了异常 {error}：{text}"),
-    "no_hint_for_error": ("the traceback below ends at the line of your code that raised it",
-                          "下面的错误回溯（traceback）最后指向你的代码中抛出异常的那一行"),
+    "no_hint_for_error": (
+        "the traceback below ends at the line of your code that raised it",
+        "下面的错误回溯（traceback）最后指向你的代码中抛出异常的那一行",
+    ),
     "more": ("(and {count} more)", "（另有 {count} 处）"),
     "clip_detail": (" (maxValue = {m})", "（maxValue = {m}）"),
     "sample_detail": (" (seed 24, n_a 100, vocab_size 27)", "（种子 24，n_a 100，vocab_size 27）"),
@@ -82,216 +86,330 @@ MESSAGES = {
     "clip_dict": ("clip returns a dict", "clip 返回一个字典（dict）"),
     "clip_dict_hint": ("return the dict clipped that you filled", "请返回你填好的字典 clipped"),
     "clip_keys": ("its keys are exactly dWaa, dWax, dWya, db, dby", "它的键恰好是 dWaa、dWax、dWya、db、dby"),
-    "clip_da_next": ("'da_next' is not a gradient to clip: return only the five gradients (loop over their names, "
-                     "not over gradients.items())",
-                     "'da_next' 不是要裁剪的梯度：只返回那五个梯度（按它们的名字循环，而不是遍历 gradients.items()）"),
-    "clip_missing": ("store every clipped gradient in the dict: clipped[name] = np.clip(...) (np.clip returns a new "
-                     "array; it does not change its argument)",
-                     "把每个裁剪后的梯度存进字典：clipped[name] = np.clip(...)"
-                     "（np.clip 返回新数组，不会修改它的参数）"),
+    "clip_da_next": (
+        "'da_next' is not a gradient to clip: return only the five gradients (loop over their names, "
+        "not over gradients.items())",
+        "'da_next' 不是要裁剪的梯度：只返回那五个梯度（按它们的名字循环，而不是遍历 gradients.items()）",
+    ),
+    "clip_missing": (
+        "store every clipped gradient in the dict: clipped[name] = np.clip(...) (np.clip returns a new "
+        "array; it does not change its argument)",
+        "把每个裁剪后的梯度存进字典：clipped[name] = np.clip(...)（np.clip 返回新数组，不会修改它的参数）",
+    ),
     "clip_caller": ("the caller's gradients are unchanged", "调用者传入的梯度没有被改动"),
-    "clip_in_place": ("you clipped the caller's arrays in place (np.clip(..., out=g) or g[...] = ...): make new "
-                      "arrays, e.g. np.clip(g, -maxValue, maxValue)",
-                      "你原地裁剪了调用者的数组（np.clip(..., out=g) 或 g[...] = ...）：请创建新数组，例如 "
-                      "np.clip(g, -maxValue, maxValue)"),
-    "clip_removed_key": ("you removed a key from the caller's dict (del or pop): build a new dict instead",
-                         "你从调用者的字典中删除了键（del 或 pop）：请另建一个新字典"),
-    "clip_shapes": ("every value is a numpy array of its gradient's shape",
-                    "每个值都是与对应梯度形状相同的 numpy 数组"),
-    "clip_arrays_hint": ("store what np.clip returns, an array of the gradient's shape (not a list, not a number)",
-                         "请存入 np.clip 返回的结果：与梯度形状相同的数组（不是列表，也不是一个数）"),
+    "clip_in_place": (
+        "you clipped the caller's arrays in place (np.clip(..., out=g) or g[...] = ...): make new "
+        "arrays, e.g. np.clip(g, -maxValue, maxValue)",
+        "你原地裁剪了调用者的数组（np.clip(..., out=g) 或 g[...] = ...）：请创建新数组，例如 "
+        "np.clip(g, -maxValue, maxValue)",
+    ),
+    "clip_removed_key": (
+        "you removed a key from the caller's dict (del or pop): build a new dict instead",
+        "你从调用者的字典中删除了键（del 或 pop）：请另建一个新字典",
+    ),
+    "clip_shapes": (
+        "every value is a numpy array of its gradient's shape",
+        "每个值都是与对应梯度形状相同的 numpy 数组",
+    ),
+    "clip_arrays_hint": (
+        "store what np.clip returns, an array of the gradient's shape (not a list, not a number)",
+        "请存入 np.clip 返回的结果：与梯度形状相同的数组（不是列表，也不是一个数）",
+    ),
     "clip_inside": ("values inside [-{m}, {m}] are unchanged", "在 [-{m}, {m}] 之内的值保持不变"),
-    "clip_inside_hint": ("only values outside the interval change; the rest must stay exactly as they are",
-                         "只有区间之外的值才改变；其余的值必须原样保留"),
+    "clip_inside_hint": (
+        "only values outside the interval change; the rest must stay exactly as they are",
+        "只有区间之外的值才改变；其余的值必须原样保留",
+    ),
     "clip_above": ("values above {m} become {m}", "大于 {m} 的值变成 {m}"),
     "clip_below": ("values below -{m} become -{m}", "小于 -{m} 的值变成 -{m}"),
-    "clip_bound_hint": ("clip to [-maxValue, maxValue]: np.clip(g, -maxValue, maxValue), with the argument maxValue "
-                        "(not a number of your own) and the minus sign on the lower bound",
-                        "裁剪到 [-maxValue, maxValue]：np.clip(g, -maxValue, maxValue)，使用参数 maxValue"
-                        "（而不是你自己写的数），下界要带负号"),
-    "clip_hard_coded": ("these values were clipped at {bound}, not at maxValue = {m}: use the argument maxValue",
-                        "这些值被裁剪到了 {bound}，而不是 maxValue = {m}：请使用参数 maxValue"),
+    "clip_bound_hint": (
+        "clip to [-maxValue, maxValue]: np.clip(g, -maxValue, maxValue), with the argument maxValue "
+        "(not a number of your own) and the minus sign on the lower bound",
+        "裁剪到 [-maxValue, maxValue]：np.clip(g, -maxValue, maxValue)，使用参数 maxValue"
+        "（而不是你自己写的数），下界要带负号",
+    ),
+    "clip_hard_coded": (
+        "these values were clipped at {bound}, not at maxValue = {m}: use the argument maxValue",
+        "这些值被裁剪到了 {bound}，而不是 maxValue = {m}：请使用参数 maxValue",
+    ),
     "value_is": ("{label} = {got}, as published", "{label} = {got}，与公布的值相同"),
     "value_of": ("{label} is the published value", "{label} 是公布的值"),
     # sample
     "sample_list": ("sample returns a list", "sample 返回一个列表（list）"),
     "sample_list_hint": ("return indices, the list you appended to", "请返回你逐个追加元素的列表 indices"),
     "sample_ints": ("every index is one int in [0, 27)", "每个下标都是 [0, 27) 中的一个整数"),
-    "sample_ints_hint": ("append the index itself: np.random.choice(vocab_size, p=...) without a size gives one int; "
-                         "append idx, not a character or an array",
-                         "追加下标本身：不带 size 参数的 np.random.choice(vocab_size, p=...) 返回一个整数；请追加 idx，"
-                         "而不是字符或数组"),
+    "sample_ints_hint": (
+        "append the index itself: np.random.choice(vocab_size, p=...) without a size gives one int; "
+        "append idx, not a character or an array",
+        "追加下标本身：不带 size 参数的 np.random.choice(vocab_size, p=...) 返回一个整数；请追加 idx，而不是字符或数组",
+    ),
     "sample_newline": ("the list ends with the newline's index, 0", "列表以换行符的下标 0 结尾"),
-    "sample_newline_hint": ("the loop stops once the newline is drawn; it is appended like any other index",
-                            "抽到换行符时循环结束；换行符的下标和其他下标一样要追加到列表里"),
+    "sample_newline_hint": (
+        "the loop stops once the newline is drawn; it is appended like any other index",
+        "抽到换行符时循环结束；换行符的下标和其他下标一样要追加到列表里",
+    ),
     "sample_parameters": ("the parameters are unchanged", "参数没有被改动"),
-    "sample_parameters_hint": ("sample only reads the parameters: use new arrays (a = np.tanh(...)), not in-place "
-                               "operations on them",
-                               "sample 只读取参数：请使用新数组（a = np.tanh(...)），不要对参数做原地运算"),
+    "sample_parameters_hint": (
+        "sample only reads the parameters: use new arrays (a = np.tanh(...)), not in-place operations on them",
+        "sample 只读取参数：请使用新数组（a = np.tanh(...)），不要对参数做原地运算",
+    ),
     "sample_indices": ("the sampled indices are the published ones", "采样得到的下标与公布的相同"),
     "no_seed_call": ("no call of np.random.seed", "没有调用 np.random.seed"),
-    "sample_seeding": ("draw {draw} came after {got}, expected after np.random.seed({want}): keep the "
-                       "given line np.random.seed(counter + seed) right before np.random.choice, and seed += 1 and "
-                       "counter += 1 at the end of each step",
-                       "第 {draw} 次抽取之前是 {got}，应为 np.random.seed({want})：请保留给出的那一行 "
-                       "np.random.seed(counter + seed)，紧挨在 np.random.choice 之前，并在每一步结束时执行 seed += 1 "
-                       "和 counter += 1"),
-    "sample_one_hot": ("the input x must be the one-hot of the character you just sampled, and only of it: start "
-                       "from a new zero vector, then x[idx] = 1",
-                       "输入 x 必须是刚刚采样到的那个字符的独热（one-hot）向量，而且只标记这一个字符：先建一个新的"
-                       "零向量，再令 x[idx] = 1"),
-    "sample_x_fixed": ("the input x never changes: after each draw it must become the one-hot of the character "
-                       "drawn",
-                       "输入 x 一直没有变：每次抽取之后，它必须变成抽到的字符的独热向量"),
-    "sample_state": ("the hidden state is not carried: after each step, a_prev = a",
-                     "隐状态没有传下去：每一步之后要令 a_prev = a"),
-    "sample_argmax": ("draw the character at random with np.random.choice(vocab_size, p=y.ravel()), not the most "
-                      "likely one (np.argmax)",
-                      "请用 np.random.choice(vocab_size, p=y.ravel()) 随机抽取字符，"
-                      "而不是取最可能的字符（np.argmax）"),
-    "sample_first": ("already the first step's probabilities differ: check Step 1 (x and a_prev start as zero "
-                     "vectors) and Step 2 (a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by))",
-                     "第一步的概率就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步"
-                     "（a = tanh(Wax x + Waa a_prev + b)，"
-                     "y = softmax(Wya a + by)）"),
-    "sample_later": ("the probabilities of the first {count} steps are right, those of the next are not: check "
-                     "what is carried to the next step: x = the one-hot of the index just drawn, a_prev = a",
-                     "前 {count} 步的概率是对的，下一步的却不对：请检查传给下一步的东西：x = 刚抽到的下标的"
-                     "独热向量，a_prev = a"),
-    "sample_draw": ("the probabilities are right at every step, the draws are not: draw with np.random.choice("
-                    "vocab_size, p=y.ravel()) right after np.random.seed(counter + seed), and append the index drawn",
-                    "每一步的概率都是对的，抽取的结果却不对：请紧接在 np.random.seed(counter + seed) 之后用 "
-                    "np.random.choice(vocab_size, p=y.ravel()) 抽取，并把抽到的下标追加到列表中"),
-    "sample_no_draws": ("np.random.choice was never called: draw each character with np.random.choice(vocab_size, "
-                        "p=y.ravel()) right after np.random.seed(counter + seed)",
-                        "从未调用 np.random.choice：请紧接在 np.random.seed(counter + seed) 之后用 "
-                        "np.random.choice(vocab_size, p=y.ravel()) 抽取每个字符"),
-    "sample_shapes": ("the probabilities have the wrong size: keep x a column of shape (vocab_size, 1), like the "
-                      "zero vector of Step 1, so that a is (n_a, 1) and y is (vocab_size, 1)",
-                      "概率的个数不对：请让 x 保持为形状 (vocab_size, 1) 的列向量（和第 1 步的零向量一样），"
-                      "这样 a 的形状是 (n_a, 1)，y 的形状是 (vocab_size, 1)"),
-    "sample_ravel": ("np.random.choice needs p as a flat array: p=y.ravel()",
-                     "np.random.choice 需要一维的 p：请用 p=y.ravel()"),
+    "sample_seeding": (
+        "draw {draw} came after {got}, expected after np.random.seed({want}): keep the "
+        "given line np.random.seed(counter + seed) right before np.random.choice, and seed += 1 and "
+        "counter += 1 at the end of each step",
+        "第 {draw} 次抽取之前是 {got}，应为 np.random.seed({want})：请保留给出的那一行 "
+        "np.random.seed(counter + seed)，紧挨在 np.random.choice 之前，并在每一步结束时执行 seed += 1 "
+        "和 counter += 1",
+    ),
+    "sample_one_hot": (
+        "the input x must be the one-hot of the character you just sampled, and only of it: start "
+        "from a new zero vector, then x[idx] = 1",
+        "输入 x 必须是刚刚采样到的那个字符的独热（one-hot）向量，而且只标记这一个字符：先建一个新的"
+        "零向量，再令 x[idx] = 1",
+    ),
+    "sample_x_fixed": (
+        "the input x never changes: after each draw it must become the one-hot of the character drawn",
+        "输入 x 一直没有变：每次抽取之后，它必须变成抽到的字符的独热向量",
+    ),
+    "sample_state": (
+        "the hidden state is not carried: after each step, a_prev = a",
+        "隐状态没有传下去：每一步之后要令 a_prev = a",
+    ),
+    "sample_argmax": (
+        "draw the character at random with np.random.choice(vocab_size, p=y.ravel()), not the most "
+        "likely one (np.argmax)",
+        "请用 np.random.choice(vocab_size, p=y.ravel()) 随机抽取字符，而不是取最可能的字符（np.argmax）",
+    ),
+    "sample_first": (
+        "already the first step's probabilities differ: check Step 1 (x and a_prev start as zero "
+        "vectors) and Step 2 (a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by))",
+        "第一步的概率就不同：请检查第 1 步（x 和 a_prev 都从零向量开始）和第 2 步"
+        "（a = tanh(Wax x + Waa a_prev + b)，"
+        "y = softmax(Wya a + by)）",
+    ),
+    "sample_later": (
+        "the probabilities of the first {count} steps are right, those of the next are not: check "
+        "what is carried to the next step: x = the one-hot of the index just drawn, a_prev = a",
+        "前 {count} 步的概率是对的，下一步的却不对：请检查传给下一步的东西：x = 刚抽到的下标的独热向量，a_prev = a",
+    ),
+    "sample_draw": (
+        "the probabilities are right at every step, the draws are not: draw with np.random.choice("
+        "vocab_size, p=y.ravel()) right after np.random.seed(counter + seed), and append the index drawn",
+        "每一步的概率都是对的，抽取的结果却不对：请紧接在 np.random.seed(counter + seed) 之后用 "
+        "np.random.choice(vocab_size, p=y.ravel()) 抽取，并把抽到的下标追加到列表中",
+    ),
+    "sample_no_draws": (
+        "np.random.choice was never called: draw each character with np.random.choice(vocab_size, "
+        "p=y.ravel()) right after np.random.seed(counter + seed)",
+        "从未调用 np.random.choice：请紧接在 np.random.seed(counter + seed) 之后用 "
+        "np.random.choice(vocab_size, p=y.ravel()) 抽取每个字符",
+    ),
+    "sample_shapes": (
+        "the probabilities have the wrong size: keep x a column of shape (vocab_size, 1), like the "
+        "zero vector of Step 1, so that a is (n_a, 1) and y is (vocab_size, 1)",
+        "概率的个数不对：请让 x 保持为形状 (vocab_size, 1) 的列向量（和第 1 步的零向量一样），"
+        "这样 a 的形状是 (n_a, 1)，y 的形状是 (vocab_size, 1)",
+    ),
+    "sample_ravel": (
+        "np.random.choice needs p as a flat array: p=y.ravel()",
+        "np.random.choice 需要一维的 p：请用 p=y.ravel()",
+    ),
     # optimize
     "optimize_tuple": ("optimize returns (loss, gradients, a_last)", "optimize 返回 (loss, gradients, a_last)"),
-    "optimize_tuple_hint": ("return the three values in this order: loss, gradients, a[len(X) - 1]",
-                            "按这个顺序返回三个值：loss、gradients、a[len(X) - 1]"),
+    "optimize_tuple_hint": (
+        "return the three values in this order: loss, gradients, a[len(X) - 1]",
+        "按这个顺序返回三个值：loss、gradients、a[len(X) - 1]",
+    ),
     "optimize_loss": ("the loss is the one rnn_forward computes", "损失就是 rnn_forward 计算出的那个值"),
-    "optimize_loss_hint": ("return the loss of rnn_forward(X, Y, a_prev, parameters), before the update",
-                           "请返回 rnn_forward(X, Y, a_prev, parameters) 的损失（在更新之前计算）"),
-    "optimize_keys": ("the gradients have exactly the keys dWaa, dWax, dWya, db, dby",
-                      "梯度的键恰好是 dWaa、dWax、dWya、db、dby"),
-    "optimize_da_next": ("'da_next' is there: these are rnn_backward's gradients, not clip's, or your clip keeps "
-                         "it (does clip's test pass?). Return gradients = clip(gradients, 5)",
-                         "出现了 'da_next'：这是 rnn_backward 返回的梯度，而不是 clip 的结果，或者你的 clip 保留了它"
-                         "（clip 的测试通过了吗？）。请返回 gradients = clip(gradients, 5)"),
+    "optimize_loss_hint": (
+        "return the loss of rnn_forward(X, Y, a_prev, parameters), before the update",
+        "请返回 rnn_forward(X, Y, a_prev, parameters) 的损失（在更新之前计算）",
+    ),
+    "optimize_keys": (
+        "the gradients have exactly the keys dWaa, dWax, dWya, db, dby",
+        "梯度的键恰好是 dWaa、dWax、dWya、db、dby",
+    ),
+    "optimize_da_next": (
+        "'da_next' is there: these are rnn_backward's gradients, not clip's, or your clip keeps "
+        "it (does clip's test pass?). Return gradients = clip(gradients, 5)",
+        "出现了 'da_next'：这是 rnn_backward 返回的梯度，而不是 clip 的结果，或者你的 clip 保留了它"
+        "（clip 的测试通过了吗？）。请返回 gradients = clip(gradients, 5)",
+    ),
     "optimize_clipped": ("the gradients returned are clipped to [-5, 5]", "返回的梯度裁剪到了 [-5, 5]"),
-    "optimize_not_clipped": ("return the clipped gradients: gradients = clip(gradients, 5), and return those",
-                             "请返回裁剪后的梯度：gradients = clip(gradients, 5)，然后返回它们"),
-    "optimize_clip_bound": ("the gradients were clipped at {bound}; clip them at 5: clip(gradients, 5)",
-                            "梯度被裁剪到了 {bound}；请裁剪到 5：clip(gradients, 5)"),
-    "optimize_gradients": ("the gradients are those of rnn_backward, clipped at 5",
-                           "梯度就是 rnn_backward 的梯度裁剪到 5 之后的值"),
-    "optimize_gradients_hint": ("compute them with rnn_backward(X, Y, parameters, cache), using the cache of "
-                                "rnn_forward, before the update",
-                                "请用 rnn_backward(X, Y, parameters, cache) 计算它们，cache 来自 rnn_forward，"
-                                "并且要在更新之前计算"),
+    "optimize_not_clipped": (
+        "return the clipped gradients: gradients = clip(gradients, 5), and return those",
+        "请返回裁剪后的梯度：gradients = clip(gradients, 5)，然后返回它们",
+    ),
+    "optimize_clip_bound": (
+        "the gradients were clipped at {bound}; clip them at 5: clip(gradients, 5)",
+        "梯度被裁剪到了 {bound}；请裁剪到 5：clip(gradients, 5)",
+    ),
+    "optimize_gradients": (
+        "the gradients are those of rnn_backward, clipped at 5",
+        "梯度就是 rnn_backward 的梯度裁剪到 5 之后的值",
+    ),
+    "optimize_gradients_hint": (
+        "compute them with rnn_backward(X, Y, parameters, cache), using the cache of rnn_forward, before the update",
+        "请用 rnn_backward(X, Y, parameters, cache) 计算它们，cache 来自 rnn_forward，并且要在更新之前计算",
+    ),
     "optimize_updated": ("the caller's parameters were updated in place", "调用者的参数被原地更新了"),
-    "optimize_no_update": ("the parameters did not change: call update_parameters(parameters, gradients, "
-                           "learning_rate); it changes the caller's arrays in place (a new dict would not reach "
-                           "the caller)",
-                           "参数没有变化：请调用 update_parameters(parameters, gradients, learning_rate)；它会原地修改"
-                           "调用者的数组（新建一个字典是传不回调用者的）"),
-    "optimize_step": ("the update is parameters - learning_rate * (the clipped gradients)",
-                      "更新是 parameters - learning_rate * （裁剪后的梯度）"),
-    "optimize_unclipped": ("your update used the gradients before clipping: clip first, then update with the "
-                           "clipped gradients",
-                           "你的更新用的是裁剪之前的梯度：请先裁剪，再用裁剪后的梯度更新"),
-    "optimize_twice": ("the parameters moved twice as far: update once per call",
-                       "参数移动了两倍的距离：每次调用只更新一次"),
-    "optimize_sign": ("the parameters moved uphill: gradient descent subtracts learning_rate * gradient",
-                      "参数朝上坡方向移动了：梯度下降是减去 learning_rate * gradient"),
-    "optimize_rate": ("the step was {ratio:g} times the expected one: update with the argument learning_rate",
-                      "这一步是预期步长的 {ratio:g} 倍：请用参数 learning_rate 更新"),
-    "optimize_step_hint": ("update_parameters(parameters, gradients, learning_rate) with the clipped gradients",
-                           "用裁剪后的梯度调用 update_parameters(parameters, gradients, learning_rate)"),
+    "optimize_no_update": (
+        "the parameters did not change: call update_parameters(parameters, gradients, "
+        "learning_rate); it changes the caller's arrays in place (a new dict would not reach "
+        "the caller)",
+        "参数没有变化：请调用 update_parameters(parameters, gradients, learning_rate)；它会原地修改"
+        "调用者的数组（新建一个字典是传不回调用者的）",
+    ),
+    "optimize_step": (
+        "the update is parameters - learning_rate * (the clipped gradients)",
+        "更新是 parameters - learning_rate * （裁剪后的梯度）",
+    ),
+    "optimize_unclipped": (
+        "your update used the gradients before clipping: clip first, then update with the clipped gradients",
+        "你的更新用的是裁剪之前的梯度：请先裁剪，再用裁剪后的梯度更新",
+    ),
+    "optimize_twice": (
+        "the parameters moved twice as far: update once per call",
+        "参数移动了两倍的距离：每次调用只更新一次",
+    ),
+    "optimize_sign": (
+        "the parameters moved uphill: gradient descent subtracts learning_rate * gradient",
+        "参数朝上坡方向移动了：梯度下降是减去 learning_rate * gradient",
+    ),
+    "optimize_rate": (
+        "the step was {ratio:g} times the expected one: update with the argument learning_rate",
+        "这一步是预期步长的 {ratio:g} 倍：请用参数 learning_rate 更新",
+    ),
+    "optimize_step_hint": (
+        "update_parameters(parameters, gradients, learning_rate) with the clipped gradients",
+        "用裁剪后的梯度调用 update_parameters(parameters, gradients, learning_rate)",
+    ),
     "optimize_a_last": ("a_last is the last hidden state, a[len(X) - 1]", "a_last 是最后一个隐状态 a[len(X) - 1]"),
-    "optimize_a_dict": ("you returned the whole dict a: return a[len(X) - 1], the state of the last step",
-                        "你返回了整个字典 a：请返回 a[len(X) - 1]，即最后一步的隐状态"),
-    "optimize_a_prev": ("you returned a_prev, the state before the first step: return a[len(X) - 1]",
-                        "你返回了 a_prev，即第一步之前的隐状态：请返回 a[len(X) - 1]"),
-    "optimize_a_other": ("you returned the hidden state of step {step}: the last step is len(X) - 1 = {last}",
-                         "你返回的是第 {step} 步的隐状态：最后一步是 len(X) - 1 = {last}"),
-    "optimize_a_hint": ("rnn_backward returns (gradients, a): return a[len(X) - 1]",
-                        "rnn_backward 返回 (gradients, a)：请返回 a[len(X) - 1]"),
+    "optimize_a_dict": (
+        "you returned the whole dict a: return a[len(X) - 1], the state of the last step",
+        "你返回了整个字典 a：请返回 a[len(X) - 1]，即最后一步的隐状态",
+    ),
+    "optimize_a_prev": (
+        "you returned a_prev, the state before the first step: return a[len(X) - 1]",
+        "你返回了 a_prev，即第一步之前的隐状态：请返回 a[len(X) - 1]",
+    ),
+    "optimize_a_other": (
+        "you returned the hidden state of step {step}: the last step is len(X) - 1 = {last}",
+        "你返回的是第 {step} 步的隐状态：最后一步是 len(X) - 1 = {last}",
+    ),
+    "optimize_a_hint": (
+        "rnn_backward returns (gradients, a): return a[len(X) - 1]",
+        "rnn_backward 返回 (gradients, a)：请返回 a[len(X) - 1]",
+    ),
     "arguments_unchanged": ("X, Y and a_prev are unchanged", "X、Y 和 a_prev 没有被改动"),
-    "arguments_unchanged_hint": ("optimize must not change X, Y or a_prev: work on new lists and arrays",
-                                 "optimize 不能修改 X、Y 或 a_prev：请使用新的列表和数组"),
-    "key_error_a": ("a is keyed by the time steps 0 .. len(X) - 1 (and -1 for a_prev): the last one is a[len(X) - 1]",
-                    "a 的键是时间步 0 .. len(X) - 1（以及代表 a_prev 的 -1）：最后一个是 a[len(X) - 1]"),
+    "arguments_unchanged_hint": (
+        "optimize must not change X, Y or a_prev: work on new lists and arrays",
+        "optimize 不能修改 X、Y 或 a_prev：请使用新的列表和数组",
+    ),
+    "key_error_a": (
+        "a is keyed by the time steps 0 .. len(X) - 1 (and -1 for a_prev): the last one is a[len(X) - 1]",
+        "a 的键是时间步 0 .. len(X) - 1（以及代表 a_prev 的 -1）：最后一个是 a[len(X) - 1]",
+    ),
     # model
     "model_calls": ("model calls optimize once per iteration", "model 每次迭代调用一次 optimize"),
-    "model_calls_hint": ("call optimize(X, Y, a_prev, parameters, learning_rate=0.01) once in each iteration",
-                         "每次迭代调用一次 optimize(X, Y, a_prev, parameters, learning_rate=0.01)"),
-    "model_no_optimize": ("model did not call optimize: the checks of its calls are skipped",
-                          "model 没有调用 optimize：跳过对这些调用的检查"),
+    "model_calls_hint": (
+        "call optimize(X, Y, a_prev, parameters, learning_rate=0.01) once in each iteration",
+        "每次迭代调用一次 optimize(X, Y, a_prev, parameters, learning_rate=0.01)",
+    ),
+    "model_no_optimize": (
+        "model did not call optimize: the checks of its calls are skipped",
+        "model 没有调用 optimize：跳过对这些调用的检查",
+    ),
     "model_x": ("X = [None] + the indices of the iteration's name", "X = [None] + 本次迭代的名字的各字符下标"),
     "model_y": ("Y = X[1:] + [the newline's index]", "Y = X[1:] + [换行符的下标]"),
-    "model_state": ("each call of optimize starts from the a_prev the previous call returned",
-                    "每次调用 optimize 都从上一次调用返回的 a_prev 开始"),
+    "model_state": (
+        "each call of optimize starts from the a_prev the previous call returned",
+        "每次调用 optimize 都从上一次调用返回的 a_prev 开始",
+    ),
     "model_rate": ("the learning rate is 0.01", "学习率是 0.01"),
     "model_same_parameters": ("every call trains the same parameters", "每次调用训练的都是同一组参数"),
     "at_iteration": ("at iteration j = {j}", "在第 j = {j} 次迭代"),
-    "model_none": ("X must start with None, which stands for the zero vector of the first step",
-                   "X 必须以 None 开头，它代表第一步的零向量"),
-    "model_characters": ("X must hold indices, not characters: [char_to_ix[ch] for ch in the name]",
-                         "X 里应当是下标而不是字符：[char_to_ix[ch] for ch in 名字]"),
-    "model_unshuffled": ("this is the name of data_x, not of the shuffled examples: use examples[idx]",
-                         "这是 data_x 中的名字，而不是打乱后的 examples 中的：请用 examples[idx]"),
-    "model_order": ("this is the name of another iteration: at iteration j, train on examples[j % len(examples)]",
-                    "这是另一次迭代的名字：第 j 次迭代要用 examples[j % len(examples)] 训练"),
-    "model_x_hint": ("for iteration j: idx = j % len(examples), the name examples[idx], X = [None] + its indices",
-                     "第 j 次迭代：idx = j % len(examples)，名字是 examples[idx]，X = [None] + 它的各字符下标"),
-    "model_y_newline": ("Y must end with the newline's index, char_to_ix['\\n'], which ends the name",
-                        "Y 必须以换行符的下标 char_to_ix['\\n'] 结尾，它表示名字的结束"),
-    "model_y_shift": ("Y is X shifted one step to the left: Y = X[1:] + [char_to_ix['\\n']]",
-                      "Y 是 X 向左移动一步：Y = X[1:] + [char_to_ix['\\n']]"),
-    "model_state_zero": ("the first call starts from zeros, and each later call from the a_prev the previous one "
-                         "returned: curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, ...)",
-                         "第一次调用从零向量开始，之后每次调用都从上一次返回的 a_prev 开始：curr_loss, gradients, "
-                         "a_prev = optimize(X, Y, a_prev, parameters, ...)"),
+    "model_none": (
+        "X must start with None, which stands for the zero vector of the first step",
+        "X 必须以 None 开头，它代表第一步的零向量",
+    ),
+    "model_characters": (
+        "X must hold indices, not characters: [char_to_ix[ch] for ch in the name]",
+        "X 里应当是下标而不是字符：[char_to_ix[ch] for ch in 名字]",
+    ),
+    "model_unshuffled": (
+        "this is the name of data_x, not of the shuffled examples: use examples[idx]",
+        "这是 data_x 中的名字，而不是打乱后的 examples 中的：请用 examples[idx]",
+    ),
+    "model_order": (
+        "this is the name of another iteration: at iteration j, train on examples[j % len(examples)]",
+        "这是另一次迭代的名字：第 j 次迭代要用 examples[j % len(examples)] 训练",
+    ),
+    "model_x_hint": (
+        "for iteration j: idx = j % len(examples), the name examples[idx], X = [None] + its indices",
+        "第 j 次迭代：idx = j % len(examples)，名字是 examples[idx]，X = [None] + 它的各字符下标",
+    ),
+    "model_y_newline": (
+        "Y must end with the newline's index, char_to_ix['\\n'], which ends the name",
+        "Y 必须以换行符的下标 char_to_ix['\\n'] 结尾，它表示名字的结束",
+    ),
+    "model_y_shift": (
+        "Y is X shifted one step to the left: Y = X[1:] + [char_to_ix['\\n']]",
+        "Y 是 X 向左移动一步：Y = X[1:] + [char_to_ix['\\n']]",
+    ),
+    "model_state_zero": (
+        "the first call starts from zeros, and each later call from the a_prev the previous one "
+        "returned: curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, ...)",
+        "第一次调用从零向量开始，之后每次调用都从上一次返回的 a_prev 开始：curr_loss, gradients, "
+        "a_prev = optimize(X, Y, a_prev, parameters, ...)",
+    ),
     "model_rate_hint": ("call optimize with learning_rate=0.01", "调用 optimize 时使用 learning_rate=0.01"),
-    "model_parameters_hint": ("pass the parameters that model initialised, every time: do not create new ones in "
-                              "the loop",
-                              "每次都传入 model 初始化好的 parameters：不要在循环里重新创建参数"),
+    "model_parameters_hint": (
+        "pass the parameters that model initialised, every time: do not create new ones in the loop",
+        "每次都传入 model 初始化好的 parameters：不要在循环里重新创建参数",
+    ),
     "model_result": ("model returns (parameters, last_dino_name)", "model 返回 (parameters, last_dino_name)"),
-    "model_result_hint": ("keep the template's return line: return parameters, last_dino_name",
-                          "请保留模板中的 return 语句：return parameters, last_dino_name"),
-    "model_shapes": ("the parameters have the shapes of n_a = 50 and vocab_size = 27",
-                     "参数的形状对应 n_a = 50 和 vocab_size = 27"),
-    "model_name": ("after 2001 iterations the last sampled name is the published one",
-                   "2001 次迭代之后，最后采样出的名字与公布的相同"),
+    "model_result_hint": (
+        "keep the template's return line: return parameters, last_dino_name",
+        "请保留模板中的 return 语句：return parameters, last_dino_name",
+    ),
+    "model_shapes": (
+        "the parameters have the shapes of n_a = 50 and vocab_size = 27",
+        "参数的形状对应 n_a = 50 和 vocab_size = 27",
+    ),
+    "model_name": (
+        "after 2001 iterations the last sampled name is the published one",
+        "2001 次迭代之后，最后采样出的名字与公布的相同",
+    ),
     "model_name_follows": ("this follows from the failures above", "这是上面那些失败造成的结果"),
-    "model_name_hint": ("the calls of optimize looked right: check that nothing else in the loop changed (the "
-                        "sampling and printing part is given)",
-                        "对 optimize 的调用看起来是对的：请检查循环中是否改动了其他东西（采样和打印部分是给定的）"),
-    "model_index_error": ("at iteration j = {j} = len(examples), examples[j] is past the end of the list: go "
-                          "around with idx = j % len(examples)",
-                          "在第 j = {j} = len(examples) 次迭代时，examples[j] 超出了列表末尾："
-                          "请用 idx = j % len(examples) "
-                          "从头再来"),
-    "model_name_error": ("the template's code after your lines uses the names curr_loss and a_prev: name the loss "
-                         "of the step curr_loss and the last hidden state a_prev",
-                         "模板中你的代码之后的部分用到了 curr_loss 和 a_prev 这两个名字："
-                         "请把这一步的损失命名为 curr_loss，"
-                         "把最后的隐状态命名为 a_prev"),
-    "model_optimize_failed": ("the error came from optimize: does optimize's test pass?",
-                              "错误来自 optimize：optimize 的测试通过了吗？"),
+    "model_name_hint": (
+        "the calls of optimize looked right: check that nothing else in the loop changed (the "
+        "sampling and printing part is given)",
+        "对 optimize 的调用看起来是对的：请检查循环中是否改动了其他东西（采样和打印部分是给定的）",
+    ),
+    "model_index_error": (
+        "at iteration j = {j} = len(examples), examples[j] is past the end of the list: go "
+        "around with idx = j % len(examples)",
+        "在第 j = {j} = len(examples) 次迭代时，examples[j] 超出了列表末尾：请用 idx = j % len(examples) 从头再来",
+    ),
+    "model_name_error": (
+        "the template's code after your lines uses the names curr_loss and a_prev: name the loss "
+        "of the step curr_loss and the last hidden state a_prev",
+        "模板中你的代码之后的部分用到了 curr_loss 和 a_prev 这两个名字："
+        "请把这一步的损失命名为 curr_loss，"
+        "把最后的隐状态命名为 a_prev",
+    ),
+    "model_optimize_failed": (
+        "the error came from optimize: does optimize's test pass?",
+        "错误来自 optimize：optimize 的测试通过了吗？",
+    ),
 }
 
 
 def notebook_language():
-    """"zh-CN" when the notebook being run is the Chinese edition, else "en".
+    """ "zh-CN" when the notebook being run is the Chinese edition, else "en".
 
     The code cells of all editions are the same, so the tests tell the edition by its prose: the
     notebook Jupyter says it runs (JPY_SESSION_NAME; VS Code's __vsc_ipynb_file__), or else
@@ -303,8 +421,9 @@ def notebook_language():
             cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError, AttributeError):
             continue
-        prose = "".join("".join(c.get("source", "")) for c in cells if isinstance(c, dict)
-                        and c.get("cell_type") == "markdown")
+        prose = "".join(
+            "".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "markdown"
+        )
         return "zh-CN" if re.search("[\u4e00-\u9fff]", prose) else "en"
     return "en"
 
@@ -432,8 +551,9 @@ def _compare_arrays(report, key, values, got, want, hint, rtol=1e-7, atol=1e-12,
         return report.check(True, key, values)
     index, expected, found, count = _first_difference(got, want, ok)
     more = "" if count == 1 else " " + report.say("more", count=count - 1)
-    return report.check(False, key, values, expected=f"{label}{index} = {expected}",
-                        got=f"{label}{index} = {found}{more}", hint=hint)
+    return report.check(
+        False, key, values, expected=f"{label}{index} = {expected}", got=f"{label}{index} = {found}{more}", hint=hint
+    )
 
 
 def _published(report, label, got, want):
@@ -457,10 +577,20 @@ def clip_test(clip):
     __tracebackhide__ = True
     report = _Report("clip")
     published = {
-        10: [("dWaa", (1, 2), 10.0), ("dWax", (3, 1), -10.0), ("dWya", (1, 2), 0.2971381536101662),
-             ("db", (4,), [10.0]), ("dby", (1,), [8.45833407])],
-        5: [("dWaa", (1, 2), 5.0), ("dWax", (3, 1), -5.0), ("dWya", (1, 2), 0.2971381536101662),
-            ("db", (4,), [5.0]), ("dby", (1,), [5.0])],
+        10: [
+            ("dWaa", (1, 2), 10.0),
+            ("dWax", (3, 1), -10.0),
+            ("dWya", (1, 2), 0.2971381536101662),
+            ("db", (4,), [10.0]),
+            ("dby", (1,), [8.45833407]),
+        ],
+        5: [
+            ("dWaa", (1, 2), 5.0),
+            ("dWax", (3, 1), -5.0),
+            ("dWya", (1, 2), 0.2971381536101662),
+            ("db", (4,), [5.0]),
+            ("dby", (1,), [5.0]),
+        ],
     }
     for max_value, values in published.items():
         gradients = public_gradients()
@@ -475,31 +605,45 @@ def clip_test(clip):
 
 def _check_clip(report, clipped, gradients, before, m):
     """The checks of one call of clip; True when its values are worth comparing with the published ones."""
-    if not report.check(isinstance(clipped, dict), "clip_dict", expected="dict", got=type(clipped).__name__,
-                        hint="clip_dict_hint"):
+    if not report.check(
+        isinstance(clipped, dict), "clip_dict", expected="dict", got=type(clipped).__name__, hint="clip_dict_hint"
+    ):
         return False
     keys = sorted(clipped, key=str)
     hint = "clip_da_next" if "da_next" in clipped else "clip_missing"
-    keys_ok = report.check(keys == sorted(GRADIENT_KEYS), "clip_keys", expected=sorted(GRADIENT_KEYS), got=keys,
-                           hint=hint)
+    keys_ok = report.check(
+        keys == sorted(GRADIENT_KEYS), "clip_keys", expected=sorted(GRADIENT_KEYS), got=keys, hint=hint
+    )
     changed = [k for k in before if k in gradients and not np.array_equal(gradients[k], before[k])]
     if set(gradients) != set(before):
         report.check(False, "clip_caller", expected=sorted(before), got=sorted(gradients), hint="clip_removed_key")
     elif changed:
         k = changed[0]
         index, want, got, _ = _first_difference(gradients[k], before[k], gradients[k] == before[k])
-        report.check(False, "clip_caller", expected=f"gradients['{k}']{index} = {want}",
-                     got=f"gradients['{k}']{index} = {got}", hint="clip_in_place")
+        report.check(
+            False,
+            "clip_caller",
+            expected=f"gradients['{k}']{index} = {want}",
+            got=f"gradients['{k}']{index} = {got}",
+            hint="clip_in_place",
+        )
     else:
         report.check(True, "clip_caller")
     present = [k for k in GRADIENT_KEYS if k in clipped]
     arrays = {k: _numbers(clipped[k]) for k in present}
-    wrong_shape = [k for k in present if not isinstance(clipped[k], np.ndarray) or arrays[k] is None
-                   or arrays[k].shape != before[k].shape]
-    if not report.check(not wrong_shape, "clip_shapes",
-                        expected=wrong_shape and f"{wrong_shape[0]}: {before[wrong_shape[0]].shape}",
-                        got=wrong_shape and f"{wrong_shape[0]}: {type(clipped[wrong_shape[0]]).__name__} "
-                                            f"{np.shape(clipped[wrong_shape[0]])}", hint="clip_arrays_hint"):
+    wrong_shape = [
+        k
+        for k in present
+        if not isinstance(clipped[k], np.ndarray) or arrays[k] is None or arrays[k].shape != before[k].shape
+    ]
+    if not report.check(
+        not wrong_shape,
+        "clip_shapes",
+        expected=wrong_shape and f"{wrong_shape[0]}: {before[wrong_shape[0]].shape}",
+        got=wrong_shape
+        and f"{wrong_shape[0]}: {type(clipped[wrong_shape[0]]).__name__} {np.shape(clipped[wrong_shape[0]])}",
+        hint="clip_arrays_hint",
+    ):
         return False
     regions = {
         "clip_inside": (lambda x: np.abs(x) <= m, lambda x: x, "clip_inside_hint"),
@@ -523,9 +667,14 @@ def _check_clip(report, clipped, gradients, before, m):
         got = arrays[k][index]
         if key != "clip_inside" and bound not in (None, m):
             hint = ("clip_hard_coded", {"bound": show(bound), "m": m})
-        report.check(False, key, {"m": m}, expected=f"{k}{list(index)} = {show(target(before[k])[index])}",
-                     got=f"{k}{list(index)} = {show(got)} "
-                         f"({report.say('before_clipping', value=show(before[k][index]))})", hint=hint)
+        report.check(
+            False,
+            key,
+            {"m": m},
+            expected=f"{k}{list(index)} = {show(target(before[k])[index])}",
+            got=f"{k}{list(index)} = {show(got)} ({report.say('before_clipping', value=show(before[k][index]))})",
+            hint=hint,
+        )
     return keys_ok and values_ok
 
 
@@ -537,8 +686,52 @@ SAMPLE_EXPECTED = [23, 16, 26, 26, 24, 3, 21, 1, 7, 24, 15, 3, 25, 20, 6, 13, 10
 # tests/mistakes.py): the test names the mistake when a student's list is one of these.
 SAMPLE_MISTAKES = {
     (23, 16, 20, 26, 18, 17, 7, 0): "sample_one_hot",
-    (23, 16, 15, 26, 26, 23, 14, 2, 13, 2, 3, 22, 23, 21, 16, 22, 2, 9, 19, 12, 2, 14, 2, 23, 16, 3, 7, 2, 15, 26,
-     22, 24, 16, 16, 8, 12, 2, 18, 1, 24, 1, 2, 1, 0): "sample_x_fixed",
+    (
+        23,
+        16,
+        15,
+        26,
+        26,
+        23,
+        14,
+        2,
+        13,
+        2,
+        3,
+        22,
+        23,
+        21,
+        16,
+        22,
+        2,
+        9,
+        19,
+        12,
+        2,
+        14,
+        2,
+        23,
+        16,
+        3,
+        7,
+        2,
+        15,
+        26,
+        22,
+        24,
+        16,
+        16,
+        8,
+        12,
+        2,
+        18,
+        1,
+        24,
+        1,
+        2,
+        1,
+        0,
+    ): "sample_x_fixed",
     tuple([23] * 50 + [0]): "sample_state",
     (23, 16, 20, 4, 19, 0): "sample_argmax",
 }
@@ -554,19 +747,30 @@ def sample_test(sample):
     report.heading(report.say("sample_detail"))
     with _recording_draws() as draws:
         indices = report.call(sample, (parameters, char_to_ix, 0), _sample_error_hint)
-    if report.check(isinstance(indices, list), "sample_list", expected="list", got=type(indices).__name__,
-                    hint="sample_list_hint"):
+    if report.check(
+        isinstance(indices, list), "sample_list", expected="list", got=type(indices).__name__, hint="sample_list_hint"
+    ):
         ints = all(isinstance(ix, (int, np.integer)) and not isinstance(ix, bool) and 0 <= ix < 27 for ix in indices)
         bad = next((ix for ix in indices if not isinstance(ix, (int, np.integer)) or not 0 <= ix < 27), None)
         report.check(ints, "sample_ints", expected="int", got=None if ints else show(bad), hint="sample_ints_hint")
-        report.check(bool(indices) and indices[-1] == 0, "sample_newline", expected=0,
-                     got=show(indices[-1]) if indices else "[]", hint="sample_newline_hint")
+        report.check(
+            bool(indices) and indices[-1] == 0,
+            "sample_newline",
+            expected=0,
+            got=show(indices[-1]) if indices else "[]",
+            hint="sample_newline_hint",
+        )
         unchanged = all(np.array_equal(parameters[k], v) for k, v in before.items())
         report.check(unchanged, "sample_parameters", hint="sample_parameters_hint")
         same = ints and [int(ix) for ix in indices] == SAMPLE_EXPECTED
-        report.check(same, "sample_indices", expected=show(SAMPLE_EXPECTED), got=show(indices),
-                     hint=None if same else _sample_hint(indices if ints else [], draws, before, report.language),
-                     where=None if same or not ints else _position(report, indices))
+        report.check(
+            same,
+            "sample_indices",
+            expected=show(SAMPLE_EXPECTED),
+            got=show(indices),
+            hint=None if same else _sample_hint(indices if ints else [], draws, before, report.language),
+            where=None if same or not ints else _position(report, indices),
+        )
         if same:
             print(f"        {''.join(ix_to_char[ix] for ix in indices)!r}")
     report.finish()
@@ -574,8 +778,9 @@ def sample_test(sample):
 
 def _position(report, indices):
     """Where a list of indices first differs from the published one."""
-    first = next((i for i, (a, b) in enumerate(zip(indices, SAMPLE_EXPECTED)) if a != b),
-                 min(len(indices), len(SAMPLE_EXPECTED)))
+    first = next(
+        (i for i, (a, b) in enumerate(zip(indices, SAMPLE_EXPECTED)) if a != b), min(len(indices), len(SAMPLE_EXPECTED))
+    )
     return report.say("from_index", index=first)
 
 
@@ -666,32 +871,42 @@ def optimize_test(optimize):
     raw, states = rnn_backward(X, Y, {k: v.copy() for k, v in before.items()}, cache)
     clipped = {k: np.clip(raw[k], -5, 5) for k in GRADIENT_KEYS}
     report.heading(report.say("optimize_detail"))
-    result = report.call(optimize, (X, Y, a_prev, parameters, 0.01),
-                         lambda error: "key_error_a" if isinstance(error, KeyError) else None)
+    result = report.call(
+        optimize, (X, Y, a_prev, parameters, 0.01), lambda error: "key_error_a" if isinstance(error, KeyError) else None
+    )
 
     shape_ok = isinstance(result, (tuple, list)) and len(result) == 3
     kinds = tuple(type(v).__name__ for v in result) if isinstance(result, (tuple, list)) else type(result).__name__
-    if not report.check(shape_ok and not isinstance(result[0], dict), "optimize_tuple",
-                        expected="(float, dict, ndarray)", got=kinds, hint="optimize_tuple_hint"):
+    if not report.check(
+        shape_ok and not isinstance(result[0], dict),
+        "optimize_tuple",
+        expected="(float, dict, ndarray)",
+        got=kinds,
+        hint="optimize_tuple_hint",
+    ):
         report.finish()
     loss, gradients, a_last = result
     try:
         loss_ok = bool(np.isclose(float(loss), 126.50397572165389, rtol=1e-9))
     except (TypeError, ValueError):
         loss_ok = False
-    report.check(loss_ok, "optimize_loss", expected=show(126.50397572165389), got=show(loss),
-                 hint="optimize_loss_hint")
+    report.check(loss_ok, "optimize_loss", expected=show(126.50397572165389), got=show(loss), hint="optimize_loss_hint")
     _check_optimize_gradients(report, gradients, raw, clipped)
     _check_update(report, parameters, before, raw, clipped)
     _check_a_last(report, a_last, states, len(X))
-    report.check(inputs[0] == X and inputs[1] == Y and np.array_equal(inputs[2], a_prev), "arguments_unchanged",
-                 hint="arguments_unchanged_hint")
+    report.check(
+        inputs[0] == X and inputs[1] == Y and np.array_equal(inputs[2], a_prev),
+        "arguments_unchanged",
+        hint="arguments_unchanged_hint",
+    )
     if isinstance(gradients, dict) and all(k in gradients for k in GRADIENT_KEYS):
-        for label, got, want in (('gradients["dWaa"][1][2]', gradients["dWaa"][1][2], 0.19470931534713587),
-                                 ('np.argmax(gradients["dWax"])', np.argmax(gradients["dWax"]), 93),
-                                 ('gradients["dWya"][1][2]', gradients["dWya"][1][2], -0.007773876032002162),
-                                 ('gradients["db"][4]', gradients["db"][4], [-0.06809825]),
-                                 ('gradients["dby"][1]', gradients["dby"][1], [0.01538192])):
+        for label, got, want in (
+            ('gradients["dWaa"][1][2]', gradients["dWaa"][1][2], 0.19470931534713587),
+            ('np.argmax(gradients["dWax"])', np.argmax(gradients["dWax"]), 93),
+            ('gradients["dWya"][1][2]', gradients["dWya"][1][2], -0.007773876032002162),
+            ('gradients["db"][4]', gradients["db"][4], [-0.06809825]),
+            ('gradients["dby"][1]', gradients["dby"][1], [0.01538192]),
+        ):
             _published(report, label, got, want)
     if np.shape(a_last) == (100, 1):
         _published(report, "a_last[4]", a_last[4], [-1.0])
@@ -703,16 +918,27 @@ def _check_optimize_gradients(report, gradients, raw, clipped):
         report.check(False, "optimize_keys", expected="dict", got=type(gradients).__name__, hint="optimize_tuple_hint")
         return
     keys = sorted(gradients, key=str)
-    report.check(keys == sorted(GRADIENT_KEYS), "optimize_keys", expected=sorted(GRADIENT_KEYS), got=keys,
-                 hint="optimize_da_next" if "da_next" in gradients else "optimize_tuple_hint")
+    report.check(
+        keys == sorted(GRADIENT_KEYS),
+        "optimize_keys",
+        expected=sorted(GRADIENT_KEYS),
+        got=keys,
+        hint="optimize_da_next" if "da_next" in gradients else "optimize_tuple_hint",
+    )
     present = {k: _numbers(gradients[k]) for k in GRADIENT_KEYS if k in gradients}
+
     def malformed(k):
         return not isinstance(gradients[k], np.ndarray) or present[k] is None or present[k].shape != clipped[k].shape
 
     if any(malformed(k) for k in present):
         k = next(k for k in present if malformed(k))
-        report.check(False, "optimize_gradients", expected=f"{k}: array {clipped[k].shape}",
-                     got=f"{k}: {type(gradients[k]).__name__} {np.shape(gradients[k])}", hint="optimize_gradients_hint")
+        report.check(
+            False,
+            "optimize_gradients",
+            expected=f"{k}: array {clipped[k].shape}",
+            got=f"{k}: {type(gradients[k]).__name__} {np.shape(gradients[k])}",
+            hint="optimize_gradients_hint",
+        )
         return
     largest = max((np.abs(v).max() for v in present.values()), default=0)
     if largest > 5:
@@ -721,11 +947,21 @@ def _check_optimize_gradients(report, gradients, raw, clipped):
         report.check(False, "optimize_clipped", expected="max |g| <= 5", got=f"max |g| = {show(largest)}", hint=hint)
     else:
         report.check(True, "optimize_clipped")
-    wrong = [k for k in present if present[k].shape != clipped[k].shape
-             or not np.allclose(present[k], clipped[k], rtol=1e-7, atol=1e-12)]
+    wrong = [
+        k
+        for k in present
+        if present[k].shape != clipped[k].shape or not np.allclose(present[k], clipped[k], rtol=1e-7, atol=1e-12)
+    ]
     if wrong:  # one check for the five arrays; the first one that differs is shown
-        _compare_arrays(report, "optimize_gradients", None, present[wrong[0]], clipped[wrong[0]],
-                        "optimize_gradients_hint", label=wrong[0])
+        _compare_arrays(
+            report,
+            "optimize_gradients",
+            None,
+            present[wrong[0]],
+            clipped[wrong[0]],
+            "optimize_gradients_hint",
+            label=wrong[0],
+        )
     elif present:
         report.check(True, "optimize_gradients")
 
@@ -765,8 +1001,13 @@ def _check_update(report, parameters, before, raw, clipped, rate=0.01):
     k = next(k for k in before if not np.allclose(moved[k], step[k], rtol=1e-6, atol=1e-12))
     ok = np.isclose(moved[k], step[k], rtol=1e-6, atol=1e-12)
     index, want, got, _ = _first_difference(moved[k], step[k], ok)
-    report.check(False, "optimize_step", expected=report.say("moved_by", label=f"{k}{index}", value=want),
-                 got=report.say("moved_by", label=f"{k}{index}", value=got), hint=hint)
+    report.check(
+        False,
+        "optimize_step",
+        expected=report.say("moved_by", label=f"{k}{index}", value=want),
+        got=report.say("moved_by", label=f"{k}{index}", value=got),
+        hint=hint,
+    )
 
 
 def _check_a_last(report, a_last, states, T):
@@ -776,8 +1017,9 @@ def _check_a_last(report, a_last, states, T):
         return
     got = _numbers(a_last)
     if got is None or not isinstance(a_last, np.ndarray):
-        report.check(False, "optimize_a_last", expected="array (100, 1)", got=type(a_last).__name__,
-                     hint="optimize_a_hint")
+        report.check(
+            False, "optimize_a_last", expected="array (100, 1)", got=type(a_last).__name__, hint="optimize_a_hint"
+        )
         return
     if got.shape == want.shape and np.allclose(got, want, rtol=1e-7, atol=1e-12):
         report.check(True, "optimize_a_last")
@@ -823,25 +1065,35 @@ class _OptimizeRecorder:
         want_state = np.zeros((PARAMETER_SHAPES["b"][0], 1)) if j == 0 else self.last_state
         if "model_state" not in self.failures and not np.array_equal(_numbers(a_prev), want_state):
             got = "zeros" if not np.any(a_prev) else "other_array"
-            self.failures["model_state"] = (j, self.say("zeros" if j == 0 else "previous_state"), self.say(got),
-                                            "model_state_zero")
+            self.failures["model_state"] = (
+                j,
+                self.say("zeros" if j == 0 else "previous_state"),
+                self.say(got),
+                "model_state_zero",
+            )
         if "model_rate" not in self.failures and learning_rate != 0.01:
             self.failures["model_rate"] = (j, "0.01", show(learning_rate), "model_rate_hint")
         if self.parameters is None:
             self.parameters = parameters
         elif "model_same_parameters" not in self.failures and not self._same(parameters):
-            self.failures["model_same_parameters"] = (j, self.say("same_dict"), self.say("other_dict"),
-                                                      "model_parameters_hint")
+            self.failures["model_same_parameters"] = (
+                j,
+                self.say("same_dict"),
+                self.say("other_dict"),
+                "model_parameters_hint",
+            )
         result = self.optimize(X, Y, a_prev, parameters, learning_rate)
-        self.last_state = _numbers(np.copy(result[2])) if isinstance(result, (tuple, list)) and len(result) == 3 \
-            else None
+        self.last_state = (
+            _numbers(np.copy(result[2])) if isinstance(result, (tuple, list)) and len(result) == 3 else None
+        )
         return result
 
     def _same(self, parameters):
         """Whether parameters is the dict of the first call, or a copy holding its very arrays
         (which the in-place update of update_parameters reaches just as well)."""
-        return parameters is self.parameters or (isinstance(parameters, dict) and all(
-            parameters.get(k) is v for k, v in self.parameters.items()))
+        return parameters is self.parameters or (
+            isinstance(parameters, dict) and all(parameters.get(k) is v for k, v in self.parameters.items())
+        )
 
     def _x_hint(self, inputs, j):
         """The likely mistake behind inputs, the X that iteration j passed."""
@@ -880,45 +1132,66 @@ def model_test(model):
     np.random.shuffle(examples)  # the order the template's shuffle gives
     np.random.set_state(state)
     student_optimize = model.__globals__.get("optimize")
-    recorder = (_OptimizeRecorder(student_optimize, examples, char_to_ix, data_x, report.say)
-                if student_optimize else None)
+    recorder = (
+        _OptimizeRecorder(student_optimize, examples, char_to_ix, data_x, report.say) if student_optimize else None
+    )
     trained = _with_optimize(model, recorder) if recorder else model
     report.heading(report.say("model_detail"))
-    result = report.call(_quietly(trained), (data_x, ix_to_char, char_to_ix, 2001, 50, 7, 27, False),
-                         lambda error: _model_error_hint(error, recorder, len(examples)))
+    result = report.call(
+        _quietly(trained),
+        (data_x, ix_to_char, char_to_ix, 2001, 50, 7, 27, False),
+        lambda error: _model_error_hint(error, recorder, len(examples)),
+    )
 
     calls_ok = True
     if recorder is None or recorder.calls == 0:
         print(f"  {report.say('model_no_optimize')}")
     else:
-        calls_ok = report.check(recorder.calls == 2001, "model_calls", expected=2001, got=recorder.calls,
-                                hint="model_calls_hint")
+        calls_ok = report.check(
+            recorder.calls == 2001, "model_calls", expected=2001, got=recorder.calls, hint="model_calls_hint"
+        )
         for key in _OptimizeRecorder.CHECKS:
             failure = recorder.failures.get(key)
             if failure is None:
                 report.check(True, key)
             else:
                 j, expected, got, hint = failure
-                calls_ok = report.check(False, key, expected=expected, got=got, hint=hint,
-                                        where=report.say("at_iteration", j=j)) and calls_ok
-    if not report.check(isinstance(result, (tuple, list)) and len(result) == 2, "model_result",
-                        expected="(dict, str)", got=type(result).__name__, hint="model_result_hint"):
+                calls_ok = (
+                    report.check(
+                        False, key, expected=expected, got=got, hint=hint, where=report.say("at_iteration", j=j)
+                    )
+                    and calls_ok
+                )
+    if not report.check(
+        isinstance(result, (tuple, list)) and len(result) == 2,
+        "model_result",
+        expected="(dict, str)",
+        got=type(result).__name__,
+        hint="model_result_hint",
+    ):
         report.finish()
     parameters, last_name = result
     shapes = {k: np.shape(parameters.get(k)) for k in PARAMETER_SHAPES} if isinstance(parameters, dict) else {}
     report.check(shapes == PARAMETER_SHAPES, "model_shapes", expected=PARAMETER_SHAPES, got=shapes or parameters)
     expected = "Tpraneronxeros\n"
-    report.check(last_name == expected, "model_name", expected=repr(expected), got=repr(last_name),
-                 hint="model_name_hint" if calls_ok else "model_name_follows")
+    report.check(
+        last_name == expected,
+        "model_name",
+        expected=repr(expected),
+        got=repr(last_name),
+        hint="model_name_hint" if calls_ok else "model_name_follows",
+    )
     report.finish()
 
 
 def _quietly(fn):
     """fn, with what it prints thrown away (model's training log is not the point of its test)."""
+
     def quiet(*args):
         __tracebackhide__ = True
         with contextlib.redirect_stdout(io.StringIO()):
             return fn(*args)
+
     return quiet
 
 

@@ -12,7 +12,7 @@ names such files so that the later assignment is published only after the earlie
 import io
 import re
 import tokenize
-from functools import lru_cache
+from functools import cache
 
 import nbformat
 
@@ -20,14 +20,24 @@ BLOCKS = {"### BEGIN SOLUTION": "### END SOLUTION", "### BEGIN HIDDEN TESTS": "#
 MIN_LINE = 8  # characters of a normalised line below which it is too common to mean anything ("returnx")
 
 
-@lru_cache(maxsize=None)  # the editions of an assignment repeat the same files: each line is read once
+@cache  # the editions of an assignment repeat the same files: each line is read once
 def normalised(line):
     """line without its comment and without any whitespace between tokens; for a line that
     tokenize cannot read alone (a piece of a string), line without any whitespace."""
     try:
-        tokens = [t.string for t in tokenize.generate_tokens(io.StringIO(line.strip()).readline)
-                  if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                                    tokenize.DEDENT, tokenize.ENDMARKER)]
+        tokens = [
+            t.string
+            for t in tokenize.generate_tokens(io.StringIO(line.strip()).readline)
+            if t.type
+            not in (
+                tokenize.COMMENT,
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+                tokenize.ENDMARKER,
+            )
+        ]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return re.sub(r"\s+", "", line)
     return "".join(tokens)
@@ -47,7 +57,7 @@ def split_blocks(source):
     return inside, outside
 
 
-@lru_cache(maxsize=None)
+@cache
 def answer_lines(assignment):
     """{normalised answer line of at least MIN_LINE characters: the id of its cell} of assignment."""
     answers, given = {}, set()

@@ -60,7 +60,7 @@ def student_site(repository, branch="main"):
 # from somebody else's repository.
 UNPUBLISHED = Site("YOUR_ACCOUNT/dinosaur-island", "main")
 
-SETUP_TEMPLATE = '''\
+SETUP_TEMPLATE = """\
 # On Google Colab, download the helper code and data this notebook needs into the session.
 # Anywhere else (JupyterLab, VS Code, the grader) they are already next to the notebook and this
 # cell does nothing.
@@ -73,8 +73,8 @@ if "google.colab" in sys.modules:
     from pathlib import Path
 
     # the course repository; {variable}, if set, replaces it (a mirror, a fork)
-    url = os.environ.get("{variable}",
-                         "{files_url}")
+    default_url = "{files_url}"
+    url = os.environ.get("{variable}", default_url)
     files = [
 {files}
     ]
@@ -84,10 +84,12 @@ if "google.colab" in sys.modules:
         try:
             urllib.request.urlretrieve(address, name)
         except OSError as error:
-            raise RuntimeError(f"could not download {{address}} ({{error}}). Is the session online? If "
-                               "the address is wrong, tell whoever shared this notebook.") from None
+            raise RuntimeError(
+                f"could not download {{address}} ({{error}}). Is the session online? If "
+                "the address is wrong, tell whoever shared this notebook."
+            ) from None
     importlib.invalidate_caches()  # Python caches folder listings: make it see the new files
-    print(f"Downloaded {{len(files)}} course files into {{os.getcwd()}}")'''
+    print(f"Downloaded {{len(files)}} course files into {{os.getcwd()}}")"""
 
 
 def badge_source(notebook, site=UNPUBLISHED):

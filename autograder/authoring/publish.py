@@ -80,8 +80,10 @@ def contents(site, chosen=None):
         for edition in assignment.editions:
             folder = edition_folder(edition)
             if folder in {Path(name).parts[0] for name in files} | TOP_FOLDERS:
-                raise PublishError(f"{assignment.folder / 'assignment.toml'}: the release folder of the "
-                                   f"{edition.language} edition, {folder!r}, is taken in the student edition")
+                raise PublishError(
+                    f"{assignment.folder / 'assignment.toml'}: the release folder of the "
+                    f"{edition.language} edition, {folder!r}, is taken in the student edition"
+                )
             if not edition.notebook.is_file():
                 raise PublishError(f"{edition.notebook} is missing: run `python -m autograder release` first")
             notebook = f"{folder}/{edition.notebook.name}"
@@ -116,10 +118,12 @@ def student_requirements(instructor_requirements=COURSE_ROOT / "requirements.txt
     missing = [name for name in STUDENT_PACKAGES if name not in pins]
     if missing:
         raise PublishError(f"{instructor_requirements}: no pinned version (name==version) of {', '.join(missing)}")
-    lines = ["# What the notebooks need: `pip install -r requirements.txt` in a fresh environment (see README.md).",
-             *(f"{name}=={pins[name]}" for name in STUDENT_PACKAGES),
-             "# JupyterLab settings for students: nbgrader's Validate button, without its teacher tools",
-             "./lab_settings"]
+    lines = [
+        "# What the notebooks need: `pip install -r requirements.txt` in a fresh environment (see README.md).",
+        *(f"{name}=={pins[name]}" for name in STUDENT_PACKAGES),
+        "# JupyterLab settings for students: nbgrader's Validate button, without its teacher tools",
+        "./lab_settings",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -130,8 +134,11 @@ def student_readme(site, chosen, notebooks):
     notebooks -- the optional notebooks published (paths, as in COLAB_NOTEBOOKS)
     """
     return string.Template((TEMPLATES / "README.md").read_text(encoding="utf-8")).substitute(
-        title=TITLE, repository=site.repository, name=site.repository.split("/")[1],
-        notebook_table=_notebook_table(site, chosen, notebooks))
+        title=TITLE,
+        repository=site.repository,
+        name=site.repository.split("/")[1],
+        notebook_table=_notebook_table(site, chosen, notebooks),
+    )
 
 
 def _notebook_table(site, chosen, notebooks):
@@ -140,9 +147,11 @@ def _notebook_table(site, chosen, notebooks):
     for assignment in chosen:
         for edition in assignment.editions:
             notebook = f"{edition_folder(edition)}/{edition.notebook.name}"
-            rows.append(f"| {assignment.title_in(edition.language)} (graded) | "
-                        f"{LANGUAGE_NAMES.get(edition.language, edition.language)} | `{notebook}` | "
-                        f"{colab.badge_source(notebook, site)} |")
+            rows.append(
+                f"| {assignment.title_in(edition.language)} (graded) | "
+                f"{LANGUAGE_NAMES.get(edition.language, edition.language)} | `{notebook}` | "
+                f"{colab.badge_source(notebook, site)} |"
+            )
     for notebook in notebooks:
         title = nbformat.read(COURSE_ROOT / notebook, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
         rows.append(f"| {title} (optional) | English | `{notebook}` | {colab.badge_source(notebook, site)} |")
@@ -159,8 +168,10 @@ def publish(directory, site, chosen=None):
     """
     directory = Path(directory).resolve()
     if directory == COURSE_ROOT or COURSE_ROOT in directory.parents or directory in COURSE_ROOT.parents:
-        raise PublishError(f"{directory} is not outside the instructor's repository ({COURSE_ROOT}): the student "
-                           "edition goes into a folder of its own, such as a clone of the student repository")
+        raise PublishError(
+            f"{directory} is not outside the instructor's repository ({COURSE_ROOT}): the student "
+            "edition goes into a folder of its own, such as a clone of the student repository"
+        )
     files = contents(site, chosen)
     changes = Changes()
     for assignment in assignments().values():

@@ -4,9 +4,10 @@
 source notebook (prepare_sources): the points of its test cells, from assignment.toml; its Colab
 badge and setup cell, pointing at colab.UNPUBLISHED until `python -m autograder publish` renders
 them for the student repository; and the Colab cells of the notebooks in COLAB_NOTEBOOKS. Then
-generate() writes each edition's release: the source's own edition by `nbgrader generate_assignment` on the course, which also records the assignment in its
-gradebook; every other edition by the same command on a scratch course holding the translated
-notebook, so that nbgrader's gradebook knows one assignment, whatever edition a student hands in.
+generate() writes each edition's release: the source's own edition by `nbgrader generate_assignment`
+on the course, which also records the assignment in its gradebook; every other edition by the
+same command on a scratch course holding the translated notebook, so that nbgrader's gradebook
+knows one assignment, whatever edition a student hands in.
 nbgrader strips the solutions and hidden tests, embeds the figures (EmbedFigures) and copies the
 notebook and its support files into the release folder.
 """
@@ -40,8 +41,9 @@ def english_source(assignment):
     nb = nbformat.read(assignment.source_notebook, as_version=4)
     _set_points(nb, assignment)
     first = assignment.editions[0]
-    return colab.add_colab_cells(nb, _in_course(first.notebook), _in_course(first.release_dir),
-                                 assignment.support_files)
+    return colab.add_colab_cells(
+        nb, _in_course(first.notebook), _in_course(first.release_dir), assignment.support_files
+    )
 
 
 def _set_points(nb, assignment):
@@ -76,9 +78,10 @@ def prepare_sources(assignment):
     _write_if_changed(english, assignment.source_notebook)
     problems = []
     for edition in assignment.editions[1:]:
-        problems += [f"{edition.language} edition: {problem}"
-                     for problem in translation.problems(english, translation.load(edition.translation),
-                                                         edition.translation)]
+        problems += [
+            f"{edition.language} edition: {problem}"
+            for problem in translation.problems(english, translation.load(edition.translation), edition.translation)
+        ]
     return problems
 
 
@@ -184,7 +187,10 @@ def run_nbgrader(args, root=None, source_directory=None):
     """
     root = Path(root or COURSE_ROOT).resolve()
     command = [
-        sys.executable, "-m", "nbgrader", *args,
+        sys.executable,
+        "-m",
+        "nbgrader",
+        *args,
         f"--CourseDirectory.root={root}",
         f"--CourseDirectory.source_directory={source_directory or COURSE_ROOT / 'source'}",
         f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}",

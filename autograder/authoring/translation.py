@@ -40,8 +40,11 @@ def load(path):
         raise ValueError(f"{path}: expected a mapping from cell id to translation")
     translations = {}
     for cell_id, entry in entries.items():
-        if not (isinstance(entry, dict) and set(entry) == {"english_sha256", "text"}
-                and all(isinstance(v, str) for v in entry.values())):
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"english_sha256", "text"}
+            and all(isinstance(v, str) for v in entry.values())
+        ):
             raise ValueError(f"{path}, entry {cell_id!r}: expected exactly the strings english_sha256 and text")
         translations[cell_id] = Translation(entry["text"], entry["english_sha256"])
     return translations
@@ -60,15 +63,22 @@ def problems(nb, translations, path):
         now = english_hash(cell.source)
         entry = translations.get(cell.id)
         if entry is None:
-            found.append(f"cell {cell.id!r} has no translation in {path.name}, so it stays in English "
-                         f"(add one, with english_sha256: {now})")
+            found.append(
+                f"cell {cell.id!r} has no translation in {path.name}, so it stays in English "
+                f"(add one, with english_sha256: {now})"
+            )
         elif entry.english_sha256 != now:
-            found.append(f"cell {cell.id!r}: its English changed since it was translated, so it stays "
-                         f"in English (english_sha256 is {entry.english_sha256}, the English now hashes to "
-                         f"{now}); update the translation in {path.name} and its english_sha256")
+            found.append(
+                f"cell {cell.id!r}: its English changed since it was translated, so it stays "
+                f"in English (english_sha256 is {entry.english_sha256}, the English now hashes to "
+                f"{now}); update the translation in {path.name} and its english_sha256"
+            )
     ids = {c.id for c in cells}
-    found += [f"{path.name} translates {cell_id!r}, which is not a markdown cell of the source notebook"
-              for cell_id in translations if cell_id not in ids]
+    found += [
+        f"{path.name} translates {cell_id!r}, which is not a markdown cell of the source notebook"
+        for cell_id in translations
+        if cell_id not in ids
+    ]
     return found
 
 

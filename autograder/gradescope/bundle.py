@@ -62,8 +62,14 @@ def grading_requirements(requirements=REQUIREMENTS):
     return lines
 
 
-def build(assignment, zip_path, hidden_visibility=DEFAULTS["hidden_visibility"], timeout=DEFAULTS["timeout"],
-          memory=DEFAULTS["memory"], jobs=DEFAULTS["jobs"]):
+def build(
+    assignment,
+    zip_path,
+    hidden_visibility=DEFAULTS["hidden_visibility"],
+    timeout=DEFAULTS["timeout"],
+    memory=DEFAULTS["memory"],
+    jobs=DEFAULTS["jobs"],
+):
     """Write the autograder zip of assignment (a course.Assignment) to zip_path; returns its Path.
 
     hidden_visibility -- when students see each hidden case's details (Gradescope's visibility)
@@ -74,13 +80,20 @@ def build(assignment, zip_path, hidden_visibility=DEFAULTS["hidden_visibility"],
     if hidden_visibility not in VISIBILITIES:
         raise BundleError(f"hidden visibility must be one of {', '.join(VISIBILITIES)}, got {hidden_visibility!r}")
     zip_path = Path(zip_path)
-    settings = {"assignment": assignment.name, "hidden_visibility": hidden_visibility, "timeout": timeout,
-                "memory": memory, "jobs": jobs}
+    settings = {
+        "assignment": assignment.name,
+        "hidden_visibility": hidden_visibility,
+        "timeout": timeout,
+        "memory": memory,
+        "jobs": jobs,
+    }
     files = _files(assignment)
     missing = [str(path) for path in files.values() if not path.is_file()]
     if missing:
-        raise BundleError(f"cannot bundle {assignment.name}: missing {', '.join(missing)} "
-                          f"(run `python -m autograder release {assignment.name}` first?)")
+        raise BundleError(
+            f"cannot bundle {assignment.name}: missing {', '.join(missing)} "
+            f"(run `python -m autograder release {assignment.name}` first?)"
+        )
     temporary = zip_path.with_name(f".{zip_path.name}.tmp")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

@@ -88,28 +88,47 @@ def main(root=None):
     assignment = course.assignment(settings["assignment"])
     metadata = _metadata(root / "submission_metadata.json")
     arguments, mode, why = isolation()
-    print(f"{assignment.name}: grading {root / 'submission'}; student code runs in {sandbox.describe(mode)}"
-          + (f" ({why})" if why else ""))
+    print(
+        f"{assignment.name}: grading {root / 'submission'}; student code runs in {sandbox.describe(mode)}"
+        + (f" ({why})" if why else "")
+    )
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         staged = stage(root / "submission", Path(scratch) / "in")
         try:
-            batch = grader.grade_submissions(assignment, staged, Path(scratch) / "out", jobs=settings["jobs"],
-                                             timeout=settings["timeout"], memory=settings["memory"], **arguments)
+            batch = grader.grade_submissions(
+                assignment,
+                staged,
+                Path(scratch) / "out",
+                jobs=settings["jobs"],
+                timeout=settings["timeout"],
+                memory=settings["memory"],
+                **arguments,
+            )
         except Exception as error:  # the grader itself failed: no results, and the instructor sees why
-            print(f"error: the autograder could not grade this submission: {type(error).__name__}: {error}",
-                  file=sys.stderr)
+            print(
+                f"error: the autograder could not grade this submission: {type(error).__name__}: {error}",
+                file=sys.stderr,
+            )
             return 1
     [result] = batch.results
     late = lateness(metadata)
     results_json = report.gradescope(
-        result, hidden_visibility=settings["hidden_visibility"], execution_time=time.monotonic() - started,
+        result,
+        hidden_visibility=settings["hidden_visibility"],
+        execution_time=time.monotonic() - started,
         notes=late + [say("isolation", how=say(f"isolation_{mode}"))],
-        extra_data={"late": bool(late),
-                    "users": [u.get("id") for u in metadata.get("users", []) if isinstance(u, dict)]})
-    report.write_atomic(root / "results" / "results.json",
-                        json.dumps(results_json, indent=1, ensure_ascii=False) + "\n")
-    print(f"{assignment.name}: {result.submission.shown}: {result.total:g} of {assignment.max_points:g} points "
-          f"in {time.monotonic() - started:.1f} s")
+        extra_data={
+            "late": bool(late),
+            "users": [u.get("id") for u in metadata.get("users", []) if isinstance(u, dict)],
+        },
+    )
+    report.write_atomic(
+        root / "results" / "results.json", json.dumps(results_json, indent=1, ensure_ascii=False) + "\n"
+    )
+    print(
+        f"{assignment.name}: {result.submission.shown}: {result.total:g} of {assignment.max_points:g} points "
+        f"in {time.monotonic() - started:.1f} s"
+    )
     return 0
 
 

@@ -10,8 +10,8 @@ property failed and by how much, never the expected value. Public cases are show
 their expected values can be read off the notebook.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -50,10 +50,18 @@ def verdicts(results, catalog, language):
     Every place that shows PASS and FAIL (the kernel, results.json, feedback.html) renders these."""
     found = []
     for result in results:
-        line = catalog.render(say("verdict", verdict=say("pass" if result.passed else "fail"),
-                                  kind=say("public" if result.public else "hidden"), title=result.title), language)
-        found.append(Verdict(result.passed, result.public, line,
-                             tuple(catalog.render(p, language) for p in result.problems)))
+        line = catalog.render(
+            say(
+                "verdict",
+                verdict=say("pass" if result.passed else "fail"),
+                kind=say("public" if result.public else "hidden"),
+                title=result.title,
+            ),
+            language,
+        )
+        found.append(
+            Verdict(result.passed, result.public, line, tuple(catalog.render(p, language) for p in result.problems))
+        )
     return found
 
 
@@ -93,8 +101,17 @@ def close(label, got, want, public, rtol=1e-7, atol=1e-10):
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
     # repr of a float is the shortest text that reads back as it: two different values never
     # print alike, however close they are
-    return [say("differs_at", label=label, count=int(wrong.sum()), total=wrong.size, index=str(list(first)),
-                got=repr(float(got_arr[first])), want=repr(float(want_arr[first])))]
+    return [
+        say(
+            "differs_at",
+            label=label,
+            count=int(wrong.sum()),
+            total=wrong.size,
+            index=str(list(first)),
+            got=repr(float(got_arr[first])),
+            want=repr(float(want_arr[first])),
+        )
+    ]
 
 
 def dict_of_arrays(label, got, keys):
@@ -103,11 +120,16 @@ def dict_of_arrays(label, got, keys):
         return [say("should_be_dict", label=label, type=type(got).__name__)]
     if sorted(got) != sorted(keys):
         extra, missing = sorted(set(got) - set(keys), key=str), sorted(set(keys) - set(got))
-        return ([say("exact_keys", label=label, keys=list(keys))]
-                + ([say("unexpected_keys", label=label, keys=[str(k) for k in extra])] if extra else [])
-                + ([say("missing_keys", label=label, keys=missing)] if missing else []))
-    return [say("should_be_array", label=say("item", label=label, key=k), type=type(got[k]).__name__)
-            for k in keys if not is_array(got[k])]
+        return (
+            [say("exact_keys", label=label, keys=list(keys))]
+            + ([say("unexpected_keys", label=label, keys=[str(k) for k in extra])] if extra else [])
+            + ([say("missing_keys", label=label, keys=missing)] if missing else [])
+        )
+    return [
+        say("should_be_array", label=say("item", label=label, key=k), type=type(got[k]).__name__)
+        for k in keys
+        if not is_array(got[k])
+    ]
 
 
 def same_dict_of_arrays(label, got, want, keys, public, rtol=1e-7, atol=1e-10):

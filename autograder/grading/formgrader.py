@@ -57,11 +57,22 @@ def write_autograded(course_root, result):
         lines += verdict_lines(e.cases, catalog, language)
         hidden = [c for c in e.cases if not c.public]
         if hidden:
-            lines.append(catalog.render(say("hidden_summary", passed=sum(c.passed for c in hidden), hidden=len(hidden),
-                                            points=e.points, max_points=exercise.points), language))
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-                        nbformat.v4.new_output("execute_result", data={"text/plain": f"{e.points:g}"},
-                                               execution_count=None)]
+            lines.append(
+                catalog.render(
+                    say(
+                        "hidden_summary",
+                        passed=sum(c.passed for c in hidden),
+                        hidden=len(hidden),
+                        points=e.points,
+                        max_points=exercise.points,
+                    ),
+                    language,
+                )
+            )
+        cell.outputs = [
+            nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
+            nbformat.v4.new_output("execute_result", data={"text/plain": f"{e.points:g}"}, execution_count=None),
+        ]
     path = autograded_path(course_root, assignment, result.student)
     write_atomic(path, nbformat.writes(nb), within=Path(course_root) / "autograded")  # no link below it followed
     return path

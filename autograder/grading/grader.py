@@ -79,8 +79,18 @@ class Batch:
     isolation: str  # how student code was isolated: one of sandbox.MODES
 
 
-def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
-                      gradebook=None, progress=False, due=None, allow_weaker=False):
+def grade_submissions(
+    assignment,
+    submissions,
+    out,
+    jobs=None,
+    timeout=DEFAULT_TIMEOUT,
+    memory=DEFAULT_MEMORY,
+    gradebook=None,
+    progress=False,
+    due=None,
+    allow_weaker=False,
+):
     """Grade every submission of assignment (a course.Assignment) under `submissions` (folder or
     zip) into the folder `out`; returns a Batch.
 
@@ -114,7 +124,8 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
             setup=setup_sources(read_cells(assignment.editions[0].notebook)[0]),
             memory=memory,
             protected=protected_files([submissions, unpacked, out, *_secret_places(gradebook)]),
-            uid=None, namespaces=False,  # set per fork server by Sandbox
+            uid=None,
+            namespaces=False,  # set per fork server by Sandbox
         )
         _run(assignment, results, config, mode, out, jobs or default_jobs(), timeout, progress)
         report.write_grades(out, assignment, results)
@@ -126,8 +137,15 @@ def grade_submissions(assignment, submissions, out, jobs=None, timeout=DEFAULT_T
 def _secret_places(gradebook):
     """What graded code must not read: the solutions, the grading code and tests, the course's
     git history, and the places where nbgrader keeps other students' work."""
-    places = [COURSE_ROOT / "source", Path(__file__).resolve().parent.parent, COURSE_ROOT / "tests", COURSE_ROOT / "gradebook.db",
-              COURSE_ROOT / "submitted", COURSE_ROOT / "autograded", COURSE_ROOT / "feedback"]
+    places = [
+        COURSE_ROOT / "source",
+        Path(__file__).resolve().parent.parent,
+        COURSE_ROOT / "tests",
+        COURSE_ROOT / "gradebook.db",
+        COURSE_ROOT / "submitted",
+        COURSE_ROOT / "autograded",
+        COURSE_ROOT / "feedback",
+    ]
     git = COURSE_ROOT / ".git"
     if git.is_file():  # a worktree: .git holds the path of its git folder, which names the shared one
         git = Path(git.read_text().partition("gitdir:")[2].strip())
@@ -175,14 +193,26 @@ def _run(assignment, results, config, mode, out, jobs, timeout, progress):
         pending[result.student] = len(located)
         for name in located:
             exercise = exercises[name]
-            work.put((result.student, Job(exercise=name, marker=exercise.marker, source=cells[name].cell.source,
-                                          deps={dep: sources[dep] for dep in exercise.uses},
-                                          watch=list(exercise.watch), timeout=timeout)))
+            work.put(
+                (
+                    result.student,
+                    Job(
+                        exercise=name,
+                        marker=exercise.marker,
+                        source=cells[name].cell.source,
+                        deps={dep: sources[dep] for dep in exercise.uses},
+                        watch=list(exercise.watch),
+                        timeout=timeout,
+                    ),
+                )
+            )
     count = min(jobs, work.qsize())
     for _ in range(count):
         work.put(None)  # one stop sign per worker
-    workers = [threading.Thread(target=_work, args=(config, mode, index, work, done, arguments),
-                                daemon=True) for index in range(count)]
+    workers = [
+        threading.Thread(target=_work, args=(config, mode, index, work, done, arguments), daemon=True)
+        for index in range(count)
+    ]
     for worker in workers:
         worker.start()
 
@@ -255,8 +285,9 @@ def _finish(result, out, bar):
     try:
         report.write_student(out, result)
     except OSError as error:  # OUT/<student> is a link or a file: this student's files only are missing
-        result.submission.notes.append(say("results_not_written", folder=result.student,
-                                           error=error.strerror or type(error).__name__))
+        result.submission.notes.append(
+            say("results_not_written", folder=result.student, error=error.strerror or type(error).__name__)
+        )
     bar.update()
 
 

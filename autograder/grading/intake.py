@@ -71,8 +71,9 @@ def discover(root, scratch, assignment, due=None):
 
     layout = lms.recognise(root, entries)
     if layout is not None:
-        found = Found(layout.lms, [_from_lms(root, student, layout.lms, due) for student in layout.students],
-                      layout.ignored)
+        found = Found(
+            layout.lms, [_from_lms(root, student, layout.lms, due) for student in layout.students], layout.ignored
+        )
     else:
         submissions, ignored = [], []
         for entry in entries:
@@ -84,8 +85,9 @@ def discover(root, scratch, assignment, due=None):
                 submissions.append(_from_folder(root, entry, assignment.name, due))
             else:
                 ignored.append(entry.name)
-        found = Found("nbgrader" if any(e.is_dir() and not e.is_symlink() for e in entries) else "notebooks",
-                      submissions, ignored)
+        found = Found(
+            "nbgrader" if any(e.is_dir() and not e.is_symlink() for e in entries) else "notebooks", submissions, ignored
+        )
     for submission in found.submissions:
         if submission.path is not None and not regular_inside(submission.path, root):
             submission.fatal = say("not_regular_file", file=submission.shown)
@@ -113,11 +115,18 @@ def _from_lms(root, student, lms_name, due):
     if not student.candidates:
         return Submission(sid, sid, name=student.name, fatal=say("no_notebook_from_lms", lms=lms_name))
     latest = student.candidates[-1]
-    submission = Submission(sid, latest.path.relative_to(root).as_posix(), latest.path, name=student.name,
-                            submitted=latest.time)
+    submission = Submission(
+        sid, latest.path.relative_to(root).as_posix(), latest.path, name=student.name, submitted=latest.time
+    )
     if len(student.candidates) > 1:
-        submission.notes.append(say("latest_of_several", count=len(student.candidates), graded=submission.shown,
-                                    others=[c.path.relative_to(root).as_posix() for c in student.candidates[:-1]]))
+        submission.notes.append(
+            say(
+                "latest_of_several",
+                count=len(student.candidates),
+                graded=submission.shown,
+                others=[c.path.relative_to(root).as_posix() for c in student.candidates[:-1]],
+            )
+        )
     _mark_late(submission, latest, lms_name, due)
     return submission
 
@@ -126,9 +135,15 @@ def _mark_late(submission, candidate, lms_name, due):
     if not lms.is_late(candidate, due):
         return
     submission.late = True
-    submission.notes.append(say("late_by_lms", lms=lms_name) if candidate.late else
-                            say("late_after_due", time=candidate.time.isoformat(sep=" ", timespec="minutes"),
-                                due=due.isoformat(sep=" ", timespec="minutes")))
+    submission.notes.append(
+        say("late_by_lms", lms=lms_name)
+        if candidate.late
+        else say(
+            "late_after_due",
+            time=candidate.time.isoformat(sep=" ", timespec="minutes"),
+            due=due.isoformat(sep=" ", timespec="minutes"),
+        )
+    )
 
 
 def _skipped(name):
@@ -138,13 +153,19 @@ def _skipped(name):
 def _from_folder(root, folder, name, due=None):
     """The submission in a student's folder: the assignment's notebook (name.ipynb or in name/), preferably.
     nbgrader's timestamp.txt beside it, if any, gives the time it was handed in."""
-    notebooks = sorted(p for p in folder.rglob("*.ipynb")
-                       if regular_inside(p, folder) and not any(_skipped(part) for part in p.relative_to(folder).parts))
+    notebooks = sorted(
+        p
+        for p in folder.rglob("*.ipynb")
+        if regular_inside(p, folder) and not any(_skipped(part) for part in p.relative_to(folder).parts)
+    )
     student = _safe_id(folder.name)
     if not notebooks:
         return Submission(student, folder.name, fatal=say("no_notebook_in_folder", folder=folder.name))
-    preferred = ([p for p in notebooks if p.name == f"{name}.ipynb"]
-                 or [p for p in notebooks if p.parent.name == name] or notebooks)
+    preferred = (
+        [p for p in notebooks if p.name == f"{name}.ipynb"]
+        or [p for p in notebooks if p.parent.name == name]
+        or notebooks
+    )
     chosen = preferred[0]
     submission = Submission(student, chosen.relative_to(root).as_posix(), chosen)
     if len(notebooks) > 1:
@@ -236,8 +257,9 @@ def read(submission, assignment):
     except NotANotebook as error:
         submission.fatal = say("file_problem", file=submission.shown, problem=error.message)
     except Exception as error:  # a file this reader did not foresee: this student only, never the batch
-        submission.fatal = say("file_problem", file=submission.shown,
-                               problem=say("unforeseen", error=f"{type(error).__name__}: {error}"))
+        submission.fatal = say(
+            "file_problem", file=submission.shown, problem=say("unforeseen", error=f"{type(error).__name__}: {error}")
+        )
     else:
         submission.notes += notes
     return submission

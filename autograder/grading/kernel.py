@@ -42,9 +42,19 @@ def grade_in_kernel(assignment, exercise, fn):
     print("\n".join(verdict_lines(results, assignment.catalog, language)))
     points = score(assignment.exercises[exercise].points, results)
     hidden = [r for r in results if not r.public]
-    print(assignment.catalog.render(say("exercise_summary", exercise=exercise, passed=sum(r.passed for r in hidden),
-                                        hidden=len(hidden), points=points,
-                                        max_points=assignment.exercises[exercise].points), language))
+    print(
+        assignment.catalog.render(
+            say(
+                "exercise_summary",
+                exercise=exercise,
+                passed=sum(r.passed for r in hidden),
+                hidden=len(hidden),
+                points=points,
+                max_points=assignment.exercises[exercise].points,
+            ),
+            language,
+        )
+    )
     return points
 
 

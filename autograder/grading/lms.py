@@ -36,9 +36,10 @@ from datetime import datetime
 from pathlib import Path
 
 CANVAS = re.compile(r"(?P<name>[^_]+)_(?:(?P<late>LATE|late)_)?(?P<id>\d+)_(?P<order>\d+)_(?P<file>.+)")
-MOODLE = re.compile(r"(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)")  # file, onlinetext, ...
-BLACKBOARD = re.compile(
-    r"(?P<assignment>.+)_(?P<id>[^_]+)_attempt_(?P<time>\d{4}(?:-\d{2}){5})(?:_(?P<file>.+)|\.txt)")
+MOODLE = re.compile(
+    r"(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)"
+)  # file, onlinetext, ...
+BLACKBOARD = re.compile(r"(?P<assignment>.+)_(?P<id>[^_]+)_attempt_(?P<time>\d{4}(?:-\d{2}){5})(?:_(?P<file>.+)|\.txt)")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<id>[^()]*)\)\s*$", re.MULTILINE)
 GRADESCOPE_METADATA = "submission_metadata.yml"
 
@@ -110,14 +111,16 @@ def _moodle(folder, entries):
         student = students.setdefault(match["id"], Student(match["id"], match["name"]))
         files = sorted(p for p in entry.rglob("*") if p.is_file()) if entry.is_dir() else [entry]
         # Moodle names no order; the time it recorded for each file travels in the zip
-        student.candidates += [Candidate(p, (p.stat().st_mtime, p.name), datetime.fromtimestamp(p.stat().st_mtime))
-                               for p in files]
+        student.candidates += [
+            Candidate(p, (p.stat().st_mtime, p.name), datetime.fromtimestamp(p.stat().st_mtime)) for p in files
+        ]
     return _layout("Moodle", folder, entries, students, consumed=matched)
 
 
 def _blackboard(folder, entries):
-    matched = {entry: BLACKBOARD.fullmatch(entry.name) for entry in entries
-               if entry.is_file() and not entry.is_symlink()}  # a link may point at /dev/zero or the course
+    matched = {
+        entry: BLACKBOARD.fullmatch(entry.name) for entry in entries if entry.is_file() and not entry.is_symlink()
+    }  # a link may point at /dev/zero or the course
     matched = {entry: m for entry, m in matched.items() if m}
     if not _most(matched, entries):
         return None

@@ -97,8 +97,10 @@ def _canvas_column(header, assignment, column, where):
     found = [i for i in candidates if CANVAS_ASSIGNMENT_COLUMN.fullmatch(header[i])["title"].casefold() in wanted]
     if len(found) != 1:
         listed = ", ".join(repr(header[i]) for i in candidates) or "none"
-        raise LmsFileError(f"{where}: {'no' if not found else 'more than one'} assignment column is titled "
-                           f"{assignment.title!r} or {assignment.name!r}; pass --column with one of: {listed}")
+        raise LmsFileError(
+            f"{where}: {'no' if not found else 'more than one'} assignment column is titled "
+            f"{assignment.title!r} or {assignment.name!r}; pass --column with one of: {listed}"
+        )
     return found[0]
 
 

@@ -13,16 +13,17 @@ RestoreMetadata runs restore() as the first step of `nbgrader autograde` (nbgrad
 """
 
 import copy
-from functools import lru_cache
+from functools import cache
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..course import CourseError, assignment as find_assignment
+from ..course import CourseError
+from ..course import assignment as find_assignment
 from .notebooks import Cell, edition_of, locate
 
 
-@lru_cache(maxsize=None)
+@cache
 def release_notebook(path):
     return nbformat.read(path, as_version=4)
 
@@ -43,8 +44,10 @@ def restore(nb, assignment):
 
     assignment -- the course.Assignment; the release of nb's edition is the reference
     """
-    cells = [Cell(number, c.get("cell_type", ""), _source(c), dict(c.get("metadata") or {}))
-             for number, c in enumerate(nb.cells, start=1)]
+    cells = [
+        Cell(number, c.get("cell_type", ""), _source(c), dict(c.get("metadata") or {}))
+        for number, c in enumerate(nb.cells, start=1)
+    ]
     release = release_notebook(edition_of(cells, assignment).notebook)
     present = {grade_id_of(c) for c in nb.cells} - {None}
     found = locate(cells, assignment.exercises)
@@ -57,10 +60,17 @@ def restore(nb, assignment):
             cell = found[grade_id].cell
             candidates = [cell.number - 1] if cell is not None and cell.cell_type == reference.cell_type else []
         else:
-            candidates = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == reference.cell_type
-                          and reference.get("id") in (c.get("id"), c.get("metadata", {}).get("id"))]
-            candidates = candidates or [i for i, c in enumerate(nb.cells)
-                                        if c.get("cell_type") == reference.cell_type and _source(c) == reference.source]
+            candidates = [
+                i
+                for i, c in enumerate(nb.cells)
+                if c.get("cell_type") == reference.cell_type
+                and reference.get("id") in (c.get("id"), c.get("metadata", {}).get("id"))
+            ]
+            candidates = candidates or [
+                i
+                for i, c in enumerate(nb.cells)
+                if c.get("cell_type") == reference.cell_type and _source(c) == reference.source
+            ]
         candidates = [i for i in candidates if grade_id_of(nb.cells[i]) is None]
         if candidates:
             nb.cells[candidates[-1]].setdefault("metadata", {})["nbgrader"] = copy.deepcopy(reference.metadata.nbgrader)
@@ -79,6 +89,10 @@ class RestoreMetadata(NbGraderPreprocessor):
             return nb, resources
         restored = restore(nb, assignment)
         if restored:
-            self.log.warning("The notebook had lost the nbgrader metadata of %d cells (an editor such as Colab "
-                             "drops it); restored from the release: %s", len(restored), ", ".join(restored))
+            self.log.warning(
+                "The notebook had lost the nbgrader metadata of %d cells (an editor such as Colab "
+                "drops it); restored from the release: %s",
+                len(restored),
+                ", ".join(restored),
+            )
         return nb, resources

@@ -8,11 +8,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .messages import say
-
 
 # "# UNQ_C3 (UNIQUE CELL IDENTIFIER, DO NOT EDIT)", tolerating spacing and case slips such as
 # "#unq_c3" or "#  UNQ C3"
@@ -64,14 +63,24 @@ def locate(cells, exercises):
     for exercise in exercises.values():
         marked = [c for c in cells if marker_number(c.source) == exercise.number]
         code = [c for c in marked if c.cell_type == "code"]
-        by_id = [c for c in cells if c.cell_type == "code" and marker_number(c.source) is None
-                 and _grade_id(c) == exercise.name]
+        by_id = [
+            c
+            for c in cells
+            if c.cell_type == "code" and marker_number(c.source) is None and _grade_id(c) == exercise.name
+        ]
         here = Found()
         if code:
             here.cell = code[-1]
             if len(code) > 1:
-                here.notes.append(say("duplicate_marker", marker=exercise.marker, count=len(code),
-                                      cells=[c.number for c in code], cell=here.cell.number))
+                here.notes.append(
+                    say(
+                        "duplicate_marker",
+                        marker=exercise.marker,
+                        count=len(code),
+                        cells=[c.number for c in code],
+                        cell=here.cell.number,
+                    )
+                )
             line = _marker_line(here.cell.source)
             if not line.startswith(f"# {exercise.marker}"):
                 here.notes.append(say("marker_line", cell=here.cell.number, line=line, marker=exercise.marker))
@@ -80,8 +89,9 @@ def locate(cells, exercises):
             here.notes.append(say("found_by_id", marker=exercise.marker, cell=here.cell.number, name=exercise.name))
         elif marked:
             here.cell = marked[-1]
-            here.notes.append(say("wrong_cell_type", cell=here.cell.number, marker=exercise.marker,
-                                  cell_type=here.cell.cell_type))
+            here.notes.append(
+                say("wrong_cell_type", cell=here.cell.number, marker=exercise.marker, cell_type=here.cell.cell_type)
+            )
         else:
             here.notes.append(say("no_cell", marker=exercise.marker, name=exercise.name))
         found[exercise.name] = here
@@ -184,7 +194,7 @@ def edition_of(cells, assignment):
     return max(assignment.editions, key=lambda edition: len(prose & _released_prose(edition.notebook)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _released_prose(notebook):
     """The markdown sources of a released notebook; empty if it is not there (not released yet)."""
     try:

@@ -7,13 +7,13 @@ from it on the grading machine, so no expected value depends on another machine'
 import contextlib
 import io
 import sys
-from functools import lru_cache
+from functools import cache
 
 from ..course import COURSE_ROOT
 from .notebooks import marker_number, read_cells, setup_sources
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sources(assignment):
     """(setup sources, {exercise name: solution source}) read once from the source notebook.
 

@@ -78,8 +78,9 @@ def write_student(out, result):
     """OUT/<student>/results.json and feedback.html; OSError when OUT/<student> is a link or a file
     (nothing is written through it)."""
     folder = Path(out) / result.student
-    write_atomic(folder / "results.json", json.dumps(gradescope(result), indent=1, ensure_ascii=False) + "\n",
-                 within=out)
+    write_atomic(
+        folder / "results.json", json.dumps(gradescope(result), indent=1, ensure_ascii=False) + "\n", within=out
+    )
     write_atomic(folder / "feedback.html", feedback_html(result), within=out)
 
 
@@ -108,19 +109,42 @@ def gradescope(result, hidden_visibility="after_published", execution_time=None,
         hidden = [c for c in e.cases if not c.public]
         lines = _exercise_lines(e, [c for c in e.cases if c.public], catalog, language)
         if hidden:
-            lines.append(catalog.render(say("hidden_summary", passed=sum(c.passed for c in hidden), hidden=len(hidden),
-                                            points=e.points, max_points=exercise.points), language))
+            lines.append(
+                catalog.render(
+                    say(
+                        "hidden_summary",
+                        passed=sum(c.passed for c in hidden),
+                        hidden=len(hidden),
+                        points=e.points,
+                        max_points=exercise.points,
+                    ),
+                    language,
+                )
+            )
             if hidden_visibility != "visible":
                 lines.append(catalog.render(say("hidden_details_later"), language))
-        tests.append({"name": f"{exercise.marker} {name}", "number": str(number), "score": e.points,
-                      "max_score": exercise.points, "status": "passed" if e.points >= exercise.points else "failed",
-                      "output": "\n".join(lines), "visibility": "visible"})
+        tests.append(
+            {
+                "name": f"{exercise.marker} {name}",
+                "number": str(number),
+                "score": e.points,
+                "max_score": exercise.points,
+                "status": "passed" if e.points >= exercise.points else "failed",
+                "output": "\n".join(lines),
+                "visibility": "visible",
+            }
+        )
         for index, case in enumerate(hidden, start=1):
             title = say("hidden_case_test", marker=exercise.marker, name=name, number=index, title=case.title)
-            tests.append({"name": catalog.render(title, language), "number": f"{number}.{index}",
-                          "status": "passed" if case.passed else "failed",
-                          "output": "\n".join(verdict_lines([case], catalog, language)),
-                          "visibility": hidden_visibility})
+            tests.append(
+                {
+                    "name": catalog.render(title, language),
+                    "number": f"{number}.{index}",
+                    "status": "passed" if case.passed else "failed",
+                    "output": "\n".join(verdict_lines([case], catalog, language)),
+                    "visibility": hidden_visibility,
+                }
+            )
     results = {
         "score": result.total,
         "output": "\n".join(catalog.render(m, language) for m in (*_preamble(result), *notes)),
@@ -129,8 +153,13 @@ def gradescope(result, hidden_visibility="after_published", execution_time=None,
         "test_name_format": "text",
         "stdout_visibility": "hidden",
         "visibility": "visible",
-        "extra_data": {"student": result.student, "notebook": result.submission.shown, "language": language,
-                       "remarks": remarks(result), **(extra_data or {})},
+        "extra_data": {
+            "student": result.student,
+            "notebook": result.submission.shown,
+            "language": language,
+            "remarks": remarks(result),
+            **(extra_data or {}),
+        },
         "tests": tests,
     }
     if execution_time is not None:
@@ -167,14 +196,23 @@ def feedback_html(result):
         return esc(catalog.render(message, language))
 
     parts = [
-        "<!DOCTYPE html>", f'<html lang="{esc(language)}"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(language)}"><head><meta charset="utf-8">',
         f"<title>{text(say('feedback_title', assignment=assignment.name, student=result.student))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
         ".pass{color:#1a7f37}.fail{color:#b42318}.note{color:#555}li ul{color:#333}"
         "code{background:#f3f3f3;padding:0 .2em}</style></head><body>",
         f"<h1>{text(say('feedback_heading', title=assignment.title_in(language), student=result.student))}</h1>",
-        "<p>" + text(say("feedback_score", notebook=result.submission.shown, points=result.total,
-                         max_points=assignment.max_points)) + "</p>",
+        "<p>"
+        + text(
+            say(
+                "feedback_score",
+                notebook=result.submission.shown,
+                points=result.total,
+                max_points=assignment.max_points,
+            )
+        )
+        + "</p>",
     ]
     if result.submission.notes or result.submission.fatal:
         parts.append("<ul>")
@@ -184,16 +222,20 @@ def feedback_html(result):
         parts.append("</ul>")
     for name, e in result.exercises.items():
         exercise = assignment.exercises[name]
-        heading = say("exercise_heading", marker=exercise.marker, name=name, points=e.points,
-                      max_points=exercise.points)
+        heading = say(
+            "exercise_heading", marker=exercise.marker, name=name, points=e.points, max_points=exercise.points
+        )
         parts.append(f"<h2>{text(heading)}</h2><ul>")
         parts += [f'<li class="note">{text(say("note", text=note))}</li>' for note in e.notes]
         if e.problem:
             parts.append(f'<li class="fail">{text(say("not_graded", text=e.problem))}</li>')
         for verdict in verdicts(e.cases, catalog, language):
             details = "".join(f"<li>{esc(d)}</li>" for d in verdict.details)
-            parts.append(f'<li class="{"pass" if verdict.passed else "fail"}">{esc(verdict.line)}'
-                         + (f"<ul>{details}</ul>" if details else "") + "</li>")
+            parts.append(
+                f'<li class="{"pass" if verdict.passed else "fail"}">{esc(verdict.line)}'
+                + (f"<ul>{details}</ul>" if details else "")
+                + "</li>"
+            )
         parts.append("</ul>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -211,9 +253,18 @@ def write_grades(out, assignment, results):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns(assignment))
     for r in sorted(results, key=lambda r: r.student):
-        writer.writerow([r.student, r.submission.name or "", *(f"{e.points:g}" for e in r.exercises.values()),
-                         f"{r.total:g}", f"{assignment.max_points:g}", "yes" if r.submission.late else "",
-                         r.submission.shown, " | ".join(remarks(r))])
+        writer.writerow(
+            [
+                r.student,
+                r.submission.name or "",
+                *(f"{e.points:g}" for e in r.exercises.values()),
+                f"{r.total:g}",
+                f"{assignment.max_points:g}",
+                "yes" if r.submission.late else "",
+                r.submission.shown,
+                " | ".join(remarks(r)),
+            ]
+        )
     write_atomic(Path(out) / GRADES, buffer.getvalue(), durable=True, within=out)
 
 
@@ -241,7 +292,10 @@ def check_gradebook(path, assignment):
     from nbgrader.api import Gradebook, MissingEntry
 
     path = Path(path).resolve()
-    hint = f"run `python -m autograder release {assignment.name}` (or `nbgrader generate_assignment {assignment.name}`) first"
+    hint = (
+        f"run `python -m autograder release {assignment.name}` "
+        f"(or `nbgrader generate_assignment {assignment.name}`) first"
+    )
     if not path.is_file():
         raise GradebookError(f"{path}: no such gradebook ({hint})")
     url = f"sqlite:///{path}"
@@ -270,11 +324,13 @@ def record_in_gradebook(path, assignment, results):
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for r in results:
             first, _, last = (r.submission.name or "").strip().rpartition(" ")
-            gradebook.update_or_create_student(r.student, **({"first_name": first or None, "last_name": last}
-                                                            if last else {}))
+            gradebook.update_or_create_student(
+                r.student, **({"first_name": first or None, "last_name": last} if last else {})
+            )
             # formgrader shows a submission whose timestamp is that of submitted/.../timestamp.txt (or none)
-            gradebook.update_or_create_submission(name, r.student,
-                                                  timestamp=submitted_timestamp(course_root, assignment, r.student))
+            gradebook.update_or_create_submission(
+                name, r.student, timestamp=submitted_timestamp(course_root, assignment, r.student)
+            )
             for exercise, e in r.exercises.items():
                 # the test cell under each graded cell has the grade id test_<name>
                 grade = gradebook.find_grade(f"test_{exercise}", name, name, r.student)

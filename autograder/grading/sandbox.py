@@ -42,8 +42,15 @@ STUDENT_UID = 61_000  # children of fork server i run as STUDENT_UID + i (when t
 SANDBOXED = Path(forkserver.__file__).resolve().parent  # the package a fork server runs
 INSIDE = "/run/grading"  # where that package's folder is mounted inside the namespaces
 MODES = ("namespaces", "uid", "process")
-NAMESPACE_FLAGS = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-                   "--die-with-parent", "--new-session"]
+NAMESPACE_FLAGS = [
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--die-with-parent",
+    "--new-session",
+]
 # the capabilities a root fork server keeps in its namespaces: to drop its children to another
 # uid, to kill and clean up after them (their scratch belongs to them)
 ROOT_CAPABILITIES = ["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"]
@@ -70,8 +77,9 @@ def strongest_isolation():
     if path is None:
         why = "bwrap (bubblewrap) is not installed"
     else:
-        probe = subprocess.run([path, *_user_flags(), *NAMESPACE_FLAGS, "--ro-bind", "/", "/", "true"],
-                               capture_output=True, text=True)
+        probe = subprocess.run(
+            [path, *_user_flags(), *NAMESPACE_FLAGS, "--ro-bind", "/", "/", "true"], capture_output=True, text=True
+        )
         if probe.returncode == 0:
             return "namespaces", None
         why = f"bwrap cannot create namespaces here ({probe.stderr.strip() or probe.returncode})"
@@ -91,22 +99,32 @@ def choose_isolation(allow_weaker):
     """The mode to grade in; SandboxError when namespaces are missing and allow_weaker is False."""
     mode, why = strongest_isolation()
     if mode != "namespaces" and not allow_weaker:
-        raise SandboxError(f"student code cannot be isolated in namespaces: {why}. Install Debian's bubblewrap "
-                           f"(apt-get install bubblewrap), or pass --allow-weaker-isolation to grade in "
-                           f"{describe(mode)}")
+        raise SandboxError(
+            f"student code cannot be isolated in namespaces: {why}. Install Debian's bubblewrap "
+            f"(apt-get install bubblewrap), or pass --allow-weaker-isolation to grade in "
+            f"{describe(mode)}"
+        )
     return mode
 
 
 def _site_packages():
     """This interpreter's site-packages folders (the venv's, when it runs in one)."""
-    return sorted({str(Path(p).resolve()) for p in sys.path
-                   if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()})
+    return sorted(
+        {
+            str(Path(p).resolve())
+            for p in sys.path
+            if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()
+        }
+    )
 
 
 def _python_places():
     """The folders a fork server needs from this machine: the Python install and its site-packages."""
-    places = {Path(sys.base_prefix).resolve(), Path(sysconfig.get_paths()["stdlib"]).resolve(),
-              Path(os.path.realpath(sys.executable)).parent}
+    places = {
+        Path(sys.base_prefix).resolve(),
+        Path(sysconfig.get_paths()["stdlib"]).resolve(),
+        Path(os.path.realpath(sys.executable)).parent,
+    }
     return sorted(places | {Path(p) for p in _site_packages()})
 
 
@@ -129,8 +147,11 @@ def namespace_command(release, python_path):
     python_path -- the sys.path entries the fork server gets
     """
     binds = [(str(place), str(place)) for place in _python_places() if not place.is_relative_to("/usr")]
-    binds += [(str(Path(release, name)), str(Path(release, name))) for name in ("utils", "data")
-              if Path(release, name).is_dir()]
+    binds += [
+        (str(Path(release, name)), str(Path(release, name)))
+        for name in ("utils", "data")
+        if Path(release, name).is_dir()
+    ]
     binds.append((str(SANDBOXED), f"{INSIDE}/{SANDBOXED.name}"))
     # the private /tmp first: a bind below /tmp (a venv, a release there) then shows through it
     command = [bwrap(), *_user_flags(), *NAMESPACE_FLAGS, *_root_mounts(), *_sized(SCRATCH_MB), "--tmpfs", "/tmp"]
@@ -142,9 +163,7 @@ def namespace_command(release, python_path):
                 command += ["--dir", str(folder)]  # 0755, as each tmpfs here
                 made.add(str(folder))
         command += ["--ro-bind", source, target]
-    command += ["--proc", "/proc", "--dev", "/dev",
-                *_sized(1), "--tmpfs", "/dev/shm",
-                "--chdir", "/tmp", "--clearenv"]
+    command += ["--proc", "/proc", "--dev", "/dev", *_sized(1), "--tmpfs", "/dev/shm", "--chdir", "/tmp", "--clearenv"]
     if os.geteuid() == 0:
         command += ["--cap-drop", "ALL", *[arg for cap in ROOT_CAPABILITIES for arg in ("--cap-add", cap)]]
     for name, value in _environment(tmp="/tmp").items():
@@ -164,17 +183,29 @@ def _has_size_option(path):
 
 
 def _environment(tmp):
-    return {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "MPLCONFIGDIR": f"{tmp}/matplotlib",
-            "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": tmp,
+        "TMPDIR": tmp,
+        "MPLCONFIGDIR": f"{tmp}/matplotlib",
+        "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LANG": "C.UTF-8",
+    }
 
 
 def _python_command(python_path):
     """The interpreter, without site (no .pth file runs) and writing no bytecode, with its path set
     to python_path, running the fork server; its scratch folder follows as the last argument.
     Its environment is the one _environment() gives (not -E: PYTHONHASHSEED must hold)."""
-    boot = ("import sys; sys.path[:0] = sys.argv[1].split(':'); del sys.argv[1]; "
-            "from sandboxed.forkserver import serve; sys.exit(serve(sys.argv[1]))")
+    boot = (
+        "import sys; sys.path[:0] = sys.argv[1].split(':'); del sys.argv[1]; "
+        "from sandboxed.forkserver import serve; sys.exit(serve(sys.argv[1]))"
+    )
     return [os.path.realpath(sys.executable), "-s", "-S", "-B", "-c", boot, os.pathsep.join(python_path)]
 
 
@@ -206,8 +237,15 @@ class Sandbox:
             os.chmod(self.scratch, 0o711)  # the children's uid passes through to its own folder
             command, cwd = [*_python_command(python_path), self.scratch], self.scratch
             env = _environment(tmp=self.scratch)
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                        cwd=cwd, env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
         try:
             write_frame(self.process.stdin, encode(self.config))
             ready = self._reply(time.monotonic() + SETUP_TIMEOUT)

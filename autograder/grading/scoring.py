@@ -7,12 +7,12 @@ process captured.
 """
 
 import math
-from functools import lru_cache
+from functools import cache
 
-from .sandboxed.capture import attempt, capture
 from .checks import CaseResult
 from .messages import from_plain
 from .reference import solution_namespace
+from .sandboxed.capture import attempt, capture
 
 
 def reference_deps(assignment, exercise):
@@ -21,7 +21,7 @@ def reference_deps(assignment, exercise):
     return {name: namespace[name] for name in assignment.exercises[exercise].uses}
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected(assignment, exercise, index):
     """What the reference solution captures on case `index` of exercise (computed once)."""
     namespace = solution_namespace(assignment)

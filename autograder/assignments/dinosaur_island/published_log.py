@@ -10,20 +10,23 @@ import re
 # smoothed loss and the seven sampled names at every print step. Every platform agrees up to
 # iteration 12000; later values depend on the BLAS build's order of summation.
 PUBLISHED_LOG = {
-    0: ("23.087336", "Nkzxwtdmfqoeyhsqwasjkjvu Kneb Kzxwtdmfqoeyhsqwasjkjvu Neb"
-                     " Zxwtdmfqoeyhsqwasjkjvu Eb Xwtdmfqoeyhsqwasjkjvu"),
-    2000: ("27.884160", "Liusskeomnolxeros Hmdaairus Hytroligoraurus Lecalosapaus Xusicikoraurus"
-                        " Abalpsamantisaurus Tpraneronxeros"),
-    4000: ("25.901815", "Mivrosaurus Inee Ivtroplisaurus Mbaaisaurus Wusichisaurus Cabaselachus"
-                        " Toraperlethosdarenitochusthiamamumamaon"),
-    6000: ("24.608779", "Onwusceomosaurus Lieeaerosaurus Lxussaurus Oma Xusteonosaurus Eeahosaurus"
-                        " Toreonosaurus"),
-    8000: ("24.070350", "Onxusichepriuon Kilabersaurus Lutrodon Omaaerosaurus Xutrcheps Edaksoje"
-                        " Trodiktonus"),
-    10000: ("23.844446", "Onyusaurus Klecalosaurus Lustodon Ola Xusodonia Eeaeosaurus"
-                         " Troceosaurus"),
-    12000: ("23.291971", "Onyxosaurus Kica Lustrepiosaurus Olaagrraiansaurus Yuspangosaurus"
-                         " Eealosaurus Trognesaurus"),
+    0: (
+        "23.087336",
+        "Nkzxwtdmfqoeyhsqwasjkjvu Kneb Kzxwtdmfqoeyhsqwasjkjvu Neb Zxwtdmfqoeyhsqwasjkjvu Eb Xwtdmfqoeyhsqwasjkjvu",
+    ),
+    2000: (
+        "27.884160",
+        "Liusskeomnolxeros Hmdaairus Hytroligoraurus Lecalosapaus Xusicikoraurus Abalpsamantisaurus Tpraneronxeros",
+    ),
+    4000: (
+        "25.901815",
+        "Mivrosaurus Inee Ivtroplisaurus Mbaaisaurus Wusichisaurus Cabaselachus"
+        " Toraperlethosdarenitochusthiamamumamaon",
+    ),
+    6000: ("24.608779", "Onwusceomosaurus Lieeaerosaurus Lxussaurus Oma Xusteonosaurus Eeahosaurus Toreonosaurus"),
+    8000: ("24.070350", "Onxusichepriuon Kilabersaurus Lutrodon Omaaerosaurus Xutrcheps Edaksoje Trodiktonus"),
+    10000: ("23.844446", "Onyusaurus Klecalosaurus Lustodon Ola Xusodonia Eeaeosaurus Troceosaurus"),
+    12000: ("23.291971", "Onyxosaurus Kica Lustrepiosaurus Olaagrraiansaurus Yuspangosaurus Eealosaurus Trognesaurus"),
 }
 LAST_PORTABLE_ITERATION = 12000
 

@@ -45,7 +45,7 @@ def _cache(rng, X, n_a, vocab_size):
     T = len(X)
     scores = rng.randn(vocab_size, T)
     probs = np.exp(scores) / np.exp(scores).sum(axis=0)
-    y_hat = {t: probs[:, t:t + 1].copy() for t in range(T)}
+    y_hat = {t: probs[:, t : t + 1].copy() for t in range(T)}
     a = {t: np.tanh(rng.randn(n_a, 1)) for t in range(-1, T)}
     x = {t: _one_hot(X[t], vocab_size) for t in range(T)}
     return y_hat, a, x
@@ -70,8 +70,11 @@ def _check_cell_forward(got, want, public):
 
 
 def _same_arrays(got, want):
-    return isinstance(got, dict) and sorted(got) == sorted(want) and all(
-        isinstance(got[k], np.ndarray) and np.array_equal(got[k], want[k]) for k in want)
+    return (
+        isinstance(got, dict)
+        and sorted(got) == sorted(want)
+        and all(isinstance(got[k], np.ndarray) and np.array_equal(got[k], want[k]) for k in want)
+    )
 
 
 def _cell_forward_case(title, public, seed, n_a, vocab_size, index, scale=0.5):
@@ -102,8 +105,9 @@ def _check_steps(label, got, want, public):
     problems = dict_of_arrays(label, got, list(want))
     if problems:
         return problems
-    return [m for t in want for m in close(say("step", label=label, t=t), got[t], want[t], public,
-                                           rtol=1e-9, atol=1e-12)]
+    return [
+        m for t in want for m in close(say("step", label=label, t=t), got[t], want[t], public, rtol=1e-9, atol=1e-12)
+    ]
 
 
 def _check_forward(got, want, public):
@@ -132,11 +136,19 @@ def _forward_case(title, public, seed, n_a, vocab_size, X, Y, scale=0.5):
 def _forward_cases():
     return [
         _forward_case(say("public_example", seed=2), True, 2, 5, 4, [None, 2, 1, 3], [2, 1, 3, 0]),
-        _forward_case(say("a_name", n_a=16, vocabulary=27, steps=6), False, 41, 16, 27,
-                      [None, 20, 18, 5, 24, 1], [20, 18, 5, 24, 1, 0]),
+        _forward_case(
+            say("a_name", n_a=16, vocabulary=27, steps=6),
+            False,
+            41,
+            16,
+            27,
+            [None, 20, 18, 5, 24, 1],
+            [20, 18, 5, 24, 1, 0],
+        ),
         _forward_case(say("one_step", n_a=4), False, 42, 4, 6, [None], [3]),
-        _forward_case(say("none_inside", n_a=9, vocabulary=5), False, 43, 9, 5,
-                      [1, 4, None, 2, 2, 3, 1], [4, 0, 2, 2, 3, 1, 0]),
+        _forward_case(
+            say("none_inside", n_a=9, vocabulary=5), False, 43, 9, 5, [1, 4, None, 2, 2, 3, 1], [4, 0, 2, 2, 3, 1, 0]
+        ),
     ]
 
 
@@ -148,8 +160,9 @@ def _check_cell_backward(got, want, public):
     result, expected = got["result"], want["result"]
     if not isinstance(result, list) or len(result) != 2:
         return [say("cell_backward_not_pair")]
-    return (close(say("dz"), result[0], expected[0], public, rtol=1e-10, atol=1e-12)
-            + close(say("da_prev"), result[1], expected[1], public, rtol=1e-10, atol=1e-12))
+    return close(say("dz"), result[0], expected[0], public, rtol=1e-10, atol=1e-12) + close(
+        say("da_prev"), result[1], expected[1], public, rtol=1e-10, atol=1e-12
+    )
 
 
 def _cell_backward_case(title, public, seed, n_a, scale=1.0):
@@ -180,8 +193,9 @@ def _check_backward(got, want, public):
     result, expected = got["result"], want["result"]
     if not isinstance(result, list) or len(result) != 2:
         return [say("backward_not_pair")]
-    problems = same_dict_of_arrays(say("the_gradients"), result[0], expected[0], GRADIENT_KEYS, public,
-                                   rtol=1e-9, atol=1e-12)
+    problems = same_dict_of_arrays(
+        say("the_gradients"), result[0], expected[0], GRADIENT_KEYS, public, rtol=1e-9, atol=1e-12
+    )
     return problems + _check_steps(say("returned_states"), result[1], expected[1], public)
 
 
@@ -197,11 +211,19 @@ def _backward_case(title, public, seed, n_a, vocab_size, X, Y):
 def _backward_cases():
     return [
         _backward_case(say("public_example", seed=4), True, 4, 5, 4, [None, 2, 1, 3], [2, 1, 3, 0]),
-        _backward_case(say("a_name", n_a=16, vocabulary=27, steps=6), False, 61, 16, 27,
-                       [None, 20, 18, 5, 24, 1], [20, 18, 5, 24, 1, 0]),
+        _backward_case(
+            say("a_name", n_a=16, vocabulary=27, steps=6),
+            False,
+            61,
+            16,
+            27,
+            [None, 20, 18, 5, 24, 1],
+            [20, 18, 5, 24, 1, 0],
+        ),
         _backward_case(say("one_step", n_a=4), False, 62, 4, 6, [None], [3]),
-        _backward_case(say("none_inside", n_a=9, vocabulary=5), False, 63, 9, 5,
-                       [1, 4, None, 2, 2, 3, 1], [4, 0, 2, 2, 3, 1, 0]),
+        _backward_case(
+            say("none_inside", n_a=9, vocabulary=5), False, 63, 9, 5, [1, 4, None, 2, 2, 3, 1], [4, 0, 2, 2, 3, 1, 0]
+        ),
     ]
 
 
@@ -226,25 +248,41 @@ MESSAGES = {
     "returned_states": {"en": "the hidden states returned", "zh-CN": "返回的隐藏状态"},
     # case titles
     "public_example": {"en": "the public example (seed {seed})", "zh-CN": "公开示例（种子 {seed}）"},
-    "sizes": {"en": "n_a {n_a}, a vocabulary of {vocabulary} characters",
-              "zh-CN": "n_a 为 {n_a}，词表有 {vocabulary} 个字符"},
+    "sizes": {
+        "en": "n_a {n_a}, a vocabulary of {vocabulary} characters",
+        "zh-CN": "n_a 为 {n_a}，词表有 {vocabulary} 个字符",
+    },
     "zero_input": {"en": "the zero input of a first step, n_a {n_a}", "zh-CN": "第一步的全零输入，n_a 为 {n_a}"},
     "saturated": {"en": "large weights that saturate tanh, n_a {n_a}", "zh-CN": "权重很大、tanh 饱和，n_a 为 {n_a}"},
-    "a_name": {"en": "a name of {steps} steps, n_a {n_a}, a vocabulary of {vocabulary} characters",
-               "zh-CN": "一个 {steps} 步的名字，n_a 为 {n_a}，词表有 {vocabulary} 个字符"},
+    "a_name": {
+        "en": "a name of {steps} steps, n_a {n_a}, a vocabulary of {vocabulary} characters",
+        "zh-CN": "一个 {steps} 步的名字，n_a 为 {n_a}，词表有 {vocabulary} 个字符",
+    },
     "one_step": {"en": "a single time step, n_a {n_a}", "zh-CN": "只有一个时间步，n_a 为 {n_a}"},
-    "none_inside": {"en": "a None in the middle of X, n_a {n_a}, a vocabulary of {vocabulary} characters",
-                    "zh-CN": "X 中间有一个 None，n_a 为 {n_a}，词表有 {vocabulary} 个字符"},
+    "none_inside": {
+        "en": "a None in the middle of X, n_a {n_a}, a vocabulary of {vocabulary} characters",
+        "zh-CN": "X 中间有一个 None，n_a 为 {n_a}，词表有 {vocabulary} 个字符",
+    },
     "hidden_units": {"en": "n_a {n_a}", "zh-CN": "n_a 为 {n_a}"},
     # what the checks say
-    "changed_parameters": {"en": "rnn_cell_forward must not change the parameters",
-                           "zh-CN": "rnn_cell_forward 不能修改参数"},
-    "forward_not_pair": {"en": "rnn_forward should return (loss, (y_hat, a, x))",
-                         "zh-CN": "rnn_forward 应当返回 (loss, (y_hat, a, x))"},
-    "changed_a0": {"en": "the caller's a0 was changed: a[-1] must be a copy of it (np.copy)",
-                   "zh-CN": "调用者的 a0 被改动了：a[-1] 必须是它的副本（np.copy）"},
-    "cell_backward_not_pair": {"en": "rnn_cell_backward should return (dz, da_prev)",
-                               "zh-CN": "rnn_cell_backward 应当返回 (dz, da_prev)"},
-    "backward_not_pair": {"en": "rnn_backward should return (gradients, a)",
-                          "zh-CN": "rnn_backward 应当返回 (gradients, a)"},
+    "changed_parameters": {
+        "en": "rnn_cell_forward must not change the parameters",
+        "zh-CN": "rnn_cell_forward 不能修改参数",
+    },
+    "forward_not_pair": {
+        "en": "rnn_forward should return (loss, (y_hat, a, x))",
+        "zh-CN": "rnn_forward 应当返回 (loss, (y_hat, a, x))",
+    },
+    "changed_a0": {
+        "en": "the caller's a0 was changed: a[-1] must be a copy of it (np.copy)",
+        "zh-CN": "调用者的 a0 被改动了：a[-1] 必须是它的副本（np.copy）",
+    },
+    "cell_backward_not_pair": {
+        "en": "rnn_cell_backward should return (dz, da_prev)",
+        "zh-CN": "rnn_cell_backward 应当返回 (dz, da_prev)",
+    },
+    "backward_not_pair": {
+        "en": "rnn_backward should return (gradients, a)",
+        "zh-CN": "rnn_backward 应当返回 (gradients, a)",
+    },
 }

@@ -53,8 +53,23 @@ OUTPUT, ENDING = b"o", b"e"  # the first byte of each message the fork server se
 # What graded code commonly imports, imported before the children drop to their uid: without
 # namespaces, a Python install that only root may read (pyenv under /root) gives them no module
 # that is not already in memory.
-PRELOADED = ("numpy.random", "numpy.linalg", "secrets", "copy", "math", "random", "collections", "itertools",
-             "functools", "string", "re", "time", "warnings", "socket", "subprocess")
+PRELOADED = (
+    "numpy.random",
+    "numpy.linalg",
+    "secrets",
+    "copy",
+    "math",
+    "random",
+    "collections",
+    "itertools",
+    "functools",
+    "string",
+    "re",
+    "time",
+    "warnings",
+    "socket",
+    "subprocess",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +429,7 @@ def without_ipython(source):
     for number, line in enumerate(lines, start=1):
         text = line.lstrip()
         if text.startswith(("%", "!")):
-            lines[number - 1] = line[:len(line) - len(text)] + "pass\n"
+            lines[number - 1] = line[: len(line) - len(text)] + "pass\n"
             removed.append(number)
     return "".join(lines), removed
 

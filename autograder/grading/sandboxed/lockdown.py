@@ -23,30 +23,96 @@ MAX_FILES = 256  # descriptors a child may hold open
 # Events refused to graded code. Each names something a graded numpy function never needs and a
 # cheat or an escape would: other processes, signals, tracing (a tracer can rewrite the hook's
 # locals), raising the limits, finding objects in memory, the network.
-REFUSED_EVENTS = frozenset({
-    "os.exec", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.system", "os.kill",
-    "os.killpg", "subprocess.Popen", "pty.spawn", "sys.settrace", "sys.setprofile",
-    "resource.setrlimit", "resource.prlimit", "gc.get_objects", "gc.get_referrers",
-    "gc.get_referents", "socket.__new__",
-})
+REFUSED_EVENTS = frozenset(
+    {
+        "os.exec",
+        "os.fork",
+        "os.forkpty",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.system",
+        "os.kill",
+        "os.killpg",
+        "subprocess.Popen",
+        "pty.spawn",
+        "sys.settrace",
+        "sys.setprofile",
+        "resource.setrlimit",
+        "resource.prlimit",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "socket.__new__",
+    }
+)
 # Events whose first argument (or first two) is a path that must not be protected.
-PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.remove", "os.rmdir", "os.truncate",
-                         "os.chmod", "os.chown", "os.utime", "shutil.rmtree", "os.rename", "os.link"})
+PATH_EVENTS = frozenset(
+    {
+        "open",
+        "os.listdir",
+        "os.scandir",
+        "os.remove",
+        "os.rmdir",
+        "os.truncate",
+        "os.chmod",
+        "os.chown",
+        "os.utime",
+        "shutil.rmtree",
+        "os.rename",
+        "os.link",
+    }
+)
 TWO_PATH_EVENTS = frozenset({"os.rename", "os.link"})
 FROZEN_ATTRIBUTES = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
 
 # ---------------------------------------------------------------------------------------------
 # seccomp (x86_64): syscalls refused with EPERM. Numbers from the kernel's syscall_64.tbl.
 X86_64_REFUSED = {
-    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312, "pidfd_getfd": 438,
-    "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161, "unshare": 272, "setns": 308,
-    "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
-    "mount_setattr": 442, "name_to_handle_at": 303, "open_by_handle_at": 304,
-    "keyctl": 250, "add_key": 248, "request_key": 249, "bpf": 321, "perf_event_open": 298,
-    "userfaultfd": 323, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
-    "shmget": 29, "msgget": 68, "semget": 64, "mq_open": 240, "personality": 135,
-    "kexec_load": 246, "kexec_file_load": 320, "init_module": 175, "finit_module": 313, "delete_module": 176,
-    "swapon": 167, "swapoff": 168, "reboot": 169, "acct": 163, "quotactl": 179, "syslog": 103,
+    "ptrace": 101,
+    "process_vm_readv": 310,
+    "process_vm_writev": 311,
+    "kcmp": 312,
+    "pidfd_getfd": 438,
+    "mount": 165,
+    "umount2": 166,
+    "pivot_root": 155,
+    "chroot": 161,
+    "unshare": 272,
+    "setns": 308,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "mount_setattr": 442,
+    "name_to_handle_at": 303,
+    "open_by_handle_at": 304,
+    "keyctl": 250,
+    "add_key": 248,
+    "request_key": 249,
+    "bpf": 321,
+    "perf_event_open": 298,
+    "userfaultfd": 323,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "shmget": 29,
+    "msgget": 68,
+    "semget": 64,
+    "mq_open": 240,
+    "personality": 135,
+    "kexec_load": 246,
+    "kexec_file_load": 320,
+    "init_module": 175,
+    "finit_module": 313,
+    "delete_module": 176,
+    "swapon": 167,
+    "swapoff": 168,
+    "reboot": 169,
+    "acct": 163,
+    "quotactl": 179,
+    "syslog": 103,
 }
 X86_64 = {"arch": 0xC000003E, "socket": 41, "clone": 56, "clone3": 435, "refused": X86_64_REFUSED}
 AF_UNIX = 1
@@ -72,16 +138,30 @@ def seccomp_program(table=X86_64):
     then falls back to clone()); any other architecture or the x32 ABI (the process is killed).
     """
     eperm, enosys, eafnosupport = _RET_ERRNO | 1, _RET_ERRNO | 38, _RET_ERRNO | 97
-    program = [(_BPF_LD_W_ABS, 0, 0, _ARCH), (_BPF_JEQ_K, 1, 0, table["arch"]), (_BPF_RET_K, 0, 0, _RET_KILL),
-               (_BPF_LD_W_ABS, 0, 0, _NR), (_BPF_JGE_K, 0, 1, X32_BIT), (_BPF_RET_K, 0, 0, _RET_KILL)]
+    program = [
+        (_BPF_LD_W_ABS, 0, 0, _ARCH),
+        (_BPF_JEQ_K, 1, 0, table["arch"]),
+        (_BPF_RET_K, 0, 0, _RET_KILL),
+        (_BPF_LD_W_ABS, 0, 0, _NR),
+        (_BPF_JGE_K, 0, 1, X32_BIT),
+        (_BPF_RET_K, 0, 0, _RET_KILL),
+    ]
     for number in sorted(table["refused"].values()):
         program += [(_BPF_JEQ_K, 0, 1, number), (_BPF_RET_K, 0, 0, eperm)]
-    program += [(_BPF_JEQ_K, 0, 1, table["clone3"]), (_BPF_RET_K, 0, 0, enosys),
-                (_BPF_JEQ_K, 0, 4, table["socket"]), (_BPF_LD_W_ABS, 0, 0, _ARG0),
-                (_BPF_JEQ_K, 1, 0, AF_UNIX), (_BPF_RET_K, 0, 0, eafnosupport), (_BPF_RET_K, 0, 0, _RET_ALLOW),
-                (_BPF_JEQ_K, 0, 3, table["clone"]), (_BPF_LD_W_ABS, 0, 0, _ARG0),
-                (_BPF_JSET_K, 0, 1, NEW_NAMESPACE_FLAGS), (_BPF_RET_K, 0, 0, eperm),
-                (_BPF_RET_K, 0, 0, _RET_ALLOW)]
+    program += [
+        (_BPF_JEQ_K, 0, 1, table["clone3"]),
+        (_BPF_RET_K, 0, 0, enosys),
+        (_BPF_JEQ_K, 0, 4, table["socket"]),
+        (_BPF_LD_W_ABS, 0, 0, _ARG0),
+        (_BPF_JEQ_K, 1, 0, AF_UNIX),
+        (_BPF_RET_K, 0, 0, eafnosupport),
+        (_BPF_RET_K, 0, 0, _RET_ALLOW),
+        (_BPF_JEQ_K, 0, 3, table["clone"]),
+        (_BPF_LD_W_ABS, 0, 0, _ARG0),
+        (_BPF_JSET_K, 0, 1, NEW_NAMESPACE_FLAGS),
+        (_BPF_RET_K, 0, 0, eperm),
+        (_BPF_RET_K, 0, 0, _RET_ALLOW),
+    ]
     return program
 
 
@@ -112,8 +192,13 @@ def limit(memory_mb):
     with open("/proc/self/status") as status:
         mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
     cap = mapped + memory_mb * 2**20
-    for which, value in ((resource.RLIMIT_AS, cap), (resource.RLIMIT_FSIZE, MAX_FILE), (resource.RLIMIT_CORE, 0),
-                         (resource.RLIMIT_NOFILE, MAX_FILES), (resource.RLIMIT_NPROC, MAX_PROCESSES)):
+    for which, value in (
+        (resource.RLIMIT_AS, cap),
+        (resource.RLIMIT_FSIZE, MAX_FILE),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NOFILE, MAX_FILES),
+        (resource.RLIMIT_NPROC, MAX_PROCESSES),
+    ):
         resource.setrlimit(which, (value, value))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
 
@@ -149,15 +234,29 @@ def _hook(protected, devices):
     """The audit hook. Everything it uses is bound as a default argument (immutable, or a builtin),
     so graded code can neither rebind the names it looks up nor change the sets it consults."""
 
-    def hook(event, args, _protected=protected, _devices=devices, _stat=os.stat, _type=type,
-             _path_events=PATH_EVENTS, _two=TWO_PATH_EVENTS, _refused=REFUSED_EVENTS,
-             _frozen=FROZEN_ATTRIBUTES, _Refused=PermissionError, _OSError=OSError, _str=str, _bytes=bytes,
-             _int=int, _startswith=str.startswith):
+    def hook(
+        event,
+        args,
+        _protected=protected,
+        _devices=devices,
+        _stat=os.stat,
+        _type=type,
+        _path_events=PATH_EVENTS,
+        _two=TWO_PATH_EVENTS,
+        _refused=REFUSED_EVENTS,
+        _frozen=FROZEN_ATTRIBUTES,
+        _Refused=PermissionError,
+        _OSError=OSError,
+        _str=str,
+        _bytes=bytes,
+        _int=int,
+        _startswith=str.startswith,
+    ):
         if event in _path_events:
             # Only open() (which passes a str mode) cannot take a dir_fd, so only it may use a
             # relative path: the check below resolves it against the same cwd as the call.
             relative_ok = event == "open" and _type(args[1]) is _str
-            for path in (args[:2] if event in _two else args[:1]):
+            for path in args[:2] if event in _two else args[:1]:
                 if _type(path) is _int or path is None:
                     continue  # an open descriptor (obtained through this hook) or the cwd
                 if _type(path) is not _str and _type(path) is not _bytes:

@@ -194,7 +194,7 @@ def split_frames(data):
         size = _SIZE.unpack_from(data, at)[0]
         if at + HEADER_SIZE + size > len(data):
             break
-        found.append(bytes(data[at + HEADER_SIZE:at + HEADER_SIZE + size]))
+        found.append(bytes(data[at + HEADER_SIZE : at + HEADER_SIZE + size]))
         at += HEADER_SIZE + size
     return found
 
@@ -211,7 +211,7 @@ class ServerConfig:
     setup: list  # the sources of the release notebook's setup cells, run once
     memory: int  # MB of memory each child may allocate
     protected: list  # [[st_dev, st_ino], ...] of the files the audit hook refuses to graded code
-    uid: typing.Optional[int]  # the uid children run as (the fork server runs as root); None: its own
+    uid: int | None  # the uid children run as (the fork server runs as root); None: its own
     namespaces: bool  # the fork server is alone in its pid namespace (bwrap): it may kill all but itself
 
 
@@ -232,7 +232,7 @@ class Ending:
     """How a child ended, as its fork server saw it."""
 
     how: str  # "exited", "timeout", "flood" (wrote too much) or "lost" (the fork server died)
-    code: typing.Optional[int]  # the exit status; negative: killed by that signal
+    code: int | None  # the exit status; negative: killed by that signal
     seconds: float
 
 
@@ -255,8 +255,8 @@ class CaseOutcome:
     """What one case captured, or why it failed before anything could be captured."""
 
     case: int  # the index of the case
-    captured: typing.Optional[dict] = None
-    problem: typing.Optional[dict] = None  # a message as plain data (capture.problem)
+    captured: dict | None = None
+    problem: dict | None = None  # a message as plain data (capture.problem)
 
 
 RECORDS = {cls.__name__: cls for cls in (ServerConfig, Job, Ending, Note, Problem, CaseOutcome)}
@@ -268,12 +268,13 @@ def encode(record):
     return dumps({"kind": type(record).__name__, **asdict(record)})
 
 
-def decode(data, kinds=tuple(RECORDS.values())):
+def decode(data, kinds=None):
     """The record that encode() wrote, if it is one of kinds with every field of its type.
 
     Raises NotPlainData for anything else: other bytes, another kind, a missing, extra or
-    mistyped field.
+    mistyped field. kinds: the record types accepted (by default every one in RECORDS).
     """
+    kinds = tuple(RECORDS.values()) if kinds is None else kinds
     value = loads(bytes(data))
     if type(value) is not dict or RECORDS.get(value.get("kind")) not in kinds:
         raise NotPlainData("not a record of the expected kind")

@@ -134,7 +134,7 @@ def rnn_forward(X, Y, a0, parameters, vocab_size=None):
     # The output layer for all steps at once: column t of A is a<t>, column t of probs is y_hat<t>.
     A = np.concatenate([a[t] for t in range(T)], axis=1)
     probs = softmax(np.dot(parameters["Wya"], A) + parameters["by"])
-    y_hat = {t: probs[:, t:t + 1] for t in range(T)}
+    y_hat = {t: probs[:, t : t + 1] for t in range(T)}
     loss = -float(np.sum(np.log(probs[Y, range(T)])))  # the probability of each step's target
     return loss, (y_hat, a, x)
 
@@ -188,7 +188,7 @@ def rnn_backward(X, Y, parameters, cache):
     dz = np.zeros_like(states)
     da_next = np.zeros_like(a[-1])
     for t in reversed(range(T)):
-        dz[:, t:t + 1], da_next = rnn_cell_backward(da_from_output[:, t:t + 1] + da_next, a[t], parameters)
+        dz[:, t : t + 1], da_next = rnn_cell_backward(da_from_output[:, t : t + 1] + da_next, a[t], parameters)
 
     # The shared weights get the sum over the steps of each step's share.
     dWax = np.dot(dz, inputs.T)  # sum over t of dz<t> x<t>.T
@@ -246,8 +246,10 @@ def _check_parameters(parameters):
     expected = {"Waa": (n_a, n_a), "Wya": (n_y, n_a), "b": (n_a, 1), "by": (n_y, 1)}
     for name, shape in expected.items():
         if parameters[name].shape != shape:
-            raise ValueError(f"parameters['{name}'] has shape {parameters[name].shape}; with Wax of shape "
-                             f"{wax_shape} and Wya of shape {wya_shape} it must be {shape}")
+            raise ValueError(
+                f"parameters['{name}'] has shape {parameters[name].shape}; with Wax of shape "
+                f"{wax_shape} and Wya of shape {wya_shape} it must be {shape}"
+            )
 
 
 def _check_cache(cache, T, parameters):

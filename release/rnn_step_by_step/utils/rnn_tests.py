@@ -58,12 +58,15 @@ def rnn_cell_forward_test(rnn_cell_forward):
     originals = {k: v.copy() for k, v in parameters.items()}
     a_next = _array("a_next", rnn_cell_forward(parameters, a_prev, _one_hot(1, 3)), (5, 1))
     hint = "Check a<t> = tanh(Wax x<t> + Waa a<t-1> + b): np.dot for the products, np.tanh around the sum."
-    for label, got, expected in [("a_next[0]", a_next[0, 0], EXPECTED["cell_forward"][0]),
-                                 ("a_next[4]", a_next[4, 0], EXPECTED["cell_forward"][1]),
-                                 ("np.sum(a_next)", np.sum(a_next), EXPECTED["cell_forward"][2])]:
+    for label, got, expected in [
+        ("a_next[0]", a_next[0, 0], EXPECTED["cell_forward"][0]),
+        ("a_next[4]", a_next[4, 0], EXPECTED["cell_forward"][1]),
+        ("np.sum(a_next)", np.sum(a_next), EXPECTED["cell_forward"][2]),
+    ]:
         _compare(label, got, expected, hint)
     assert all(np.array_equal(parameters[k], v) for k, v in originals.items()), (
-        "rnn_cell_forward changed the parameters: a step only reads them")
+        "rnn_cell_forward changed the parameters: a step only reads them"
+    )
     _passed("rnn_cell_forward")
 
 
@@ -85,10 +88,12 @@ def rnn_forward_test(rnn_forward):
         _array(f"y_hat[{t}]", y_hat[t], (4, 1))
         _array(f"a[{t}]", a[t], (5, 1))
         assert np.array_equal(x[t], _one_hot(X[t], 4)), (
-            f"x[{t}] should be the one-hot vector of X[{t}] = {X[t]} (all zeros for None)")
+            f"x[{t}] should be the one-hot vector of X[{t}] = {X[t]} (all zeros for None)"
+        )
         assert np.isclose(y_hat[t].sum(), 1), f"y_hat[{t}] should sum to 1 (a softmax over the characters)"
     assert np.array_equal(a[-1], a0_before) and np.array_equal(a0, a0_before), (
-        "a[-1] must be a copy of a0 (np.copy), and a0 must stay as it was")
+        "a[-1] must be a copy of a0 (np.copy), and a0 must stay as it was"
+    )
     # In the order of the computation, so the first difference points at the part to fix.
     expected = EXPECTED["forward"]
     _compare("a[3][1]", a[3][1, 0], expected[1], "Check the loop: a[t] from a[t - 1] and x[t], with rnn_cell_forward.")
@@ -124,7 +129,7 @@ def backward_example():
     X, Y = [None, 2, 1, 3], [2, 1, 3, 0]
     scores = np.random.randn(4, 4)
     probs = np.exp(scores) / np.exp(scores).sum(axis=0)
-    y_hat = {t: probs[:, t:t + 1].copy() for t in range(4)}
+    y_hat = {t: probs[:, t : t + 1].copy() for t in range(4)}
     a = {t: np.tanh(np.random.randn(5, 1)) for t in range(-1, 4)}
     x = {t: _one_hot(X[t], 4) for t in range(4)}
     return X, Y, parameters, (y_hat, a, x)
@@ -137,7 +142,8 @@ def rnn_backward_test(rnn_backward):
     assert isinstance(result, tuple) and len(result) == 2, "rnn_backward must return (gradients, a)"
     gradients, a = result
     assert isinstance(gradients, dict) and sorted(gradients) == sorted(GRADIENT_NAMES), (
-        f"gradients must be a dict with the keys {list(GRADIENT_NAMES)}")
+        f"gradients must be a dict with the keys {list(GRADIENT_NAMES)}"
+    )
     assert a is cache[1], "rnn_backward returns the dict of hidden states a of the cache, as it is"
     shapes = {"dWax": (5, 4), "dWaa": (5, 5), "dWya": (4, 5), "db": (5, 1), "dby": (4, 1), "da_next": (5, 1)}
     hints = {
@@ -193,10 +199,14 @@ def lstm_cell_forward_test(lstm_cell_forward):
         print("lstm_cell_forward is optional and not written yet: nothing to check.")
         return
     assert isinstance(result, tuple) and len(result) == 3, "lstm_cell_forward must return (a_next, c_next, y_pred)"
-    a_next, c_next, y_pred = (_array(label, value, shape) for label, value, shape in zip(
-        ("a_next", "c_next", "y_pred"), result, ((n_a, m), (n_a, m), (n_y, m))))
-    hint = ("Check the gates (sigmoid of W [a_prev; xt] + b), c_next = ft * c_prev + it * cct "
-            "and a_next = ot * tanh(c_next).")
+    a_next, c_next, y_pred = (
+        _array(label, value, shape)
+        for label, value, shape in zip(("a_next", "c_next", "y_pred"), result, ((n_a, m), (n_a, m), (n_y, m)))
+    )
+    hint = (
+        "Check the gates (sigmoid of W [a_prev; xt] + b), c_next = ft * c_prev + it * cct "
+        "and a_next = ot * tanh(c_next)."
+    )
     expected = EXPECTED["lstm"]
     _compare("a_next[4][3]", a_next[4, 3], expected[0], hint)
     _compare("c_next[2][1]", c_next[2, 1], expected[1], hint)
