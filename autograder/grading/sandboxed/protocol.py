@@ -22,6 +22,7 @@ import base64
 import json
 import re
 import struct
+import types
 import typing
 from dataclasses import asdict, dataclass, fields
 
@@ -290,7 +291,8 @@ def decode(data, kinds=None):
 
 
 def _has_type(value, hint):
-    allowed = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
+    # `int | None` (types.UnionType) and typing.Optional[int] (typing.Union) say the same
+    allowed = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
     if float in allowed and type(value) is int:
         return True
     return any(value is None if kind is type(None) else type(value) is kind for kind in allowed)
