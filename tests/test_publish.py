@@ -15,7 +15,7 @@ import tomllib
 from autograder.__main__ import main
 from autograder.authoring import colab, publish
 from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT, assignments
-from tests.conftest import STUDENT_SITE
+from tests.conftest import ALL_DUE, STUDENT_SITE
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_publishing_again_updates_in_place_and_keeps_what_the_instructor_added(e
     (edition_copy / "README.md").write_text("edited by hand\n")
     (edition_copy / "utils" / "lstm.py").unlink()
 
-    changes = publish.publish(edition_copy, STUDENT_SITE)
+    changes = publish.publish(edition_copy, STUDENT_SITE, revealed=ALL_DUE)
 
     assert (changes.added, changes.updated, changes.others) == (["utils/lstm.py"], ["README.md"], ["ANNOUNCEMENTS.md"])
     assert (edition_copy / "ANNOUNCEMENTS.md").read_text() == "Office hours on Tuesdays.\n"
@@ -38,7 +38,9 @@ def test_publishing_again_updates_in_place_and_keeps_what_the_instructor_added(e
 
 
 def test_another_branch_changes_exactly_the_notebooks_and_the_readme(edition_copy):
-    changes = publish.publish(edition_copy, colab.student_site(STUDENT_SITE.repository, "spring-2027"))
+    changes = publish.publish(
+        edition_copy, colab.student_site(STUDENT_SITE.repository, "spring-2027"), revealed=ALL_DUE
+    )
     notebooks = {p.relative_to(edition_copy).as_posix() for p in edition_copy.rglob("*.ipynb")}
     assert set(changes.updated) == notebooks | {"README.md"} and not changes.added
     assert len(notebooks) == sum(len(a.editions) for a in assignments().values()) + len(COLAB_NOTEBOOKS)
@@ -56,14 +58,17 @@ def test_a_folder_where_a_file_goes_is_reported_not_replaced(edition_copy):
     (edition_copy / "requirements.txt").mkdir()
     (edition_copy / "requirements.txt" / "mine.txt").write_text("kept")
     with pytest.raises(publish.PublishError, match=r"requirements.txt is a folder, but the student edition has a file"):
-        publish.publish(edition_copy, STUDENT_SITE)
+        publish.publish(edition_copy, STUDENT_SITE, revealed=ALL_DUE)
     assert (edition_copy / "requirements.txt" / "mine.txt").read_text() == "kept"
 
 
 def test_the_command_says_what_changed(edition_copy, capsys):
     (edition_copy / "README.md").unlink()
     assert (
-        main(["publish", str(edition_copy), "--repository", STUDENT_SITE.repository, "--branch", STUDENT_SITE.branch])
+        main(
+            ["publish", str(edition_copy), "--repository", STUDENT_SITE.repository, "--branch", STUDENT_SITE.branch]
+            + [option for name in ALL_DUE for option in ("--reveal-answers-of", name)]
+        )
         == 0
     )
     out = capsys.readouterr().out

@@ -15,7 +15,7 @@ from autograder.authoring import answers, publish
 from autograder.authoring.answers import normalised
 from autograder.course import COLAB_NOTEBOOKS, assignments
 from autograder.grading import scoring
-from tests.conftest import STUDENT_SITE
+from tests.conftest import ALL_DUE, STUDENT_SITE
 
 MIN_DIGITS = 6  # significant digits of a number below which a match could be chance
 LAB_SETTINGS = [
@@ -195,8 +195,20 @@ def test_nothing_secret_is_in_the_student_edition(published):
 
 def test_publishing_says_which_answers_helper_code_hands_out(published, tmp_path):
     """The series' helper code may hold an earlier assignment's answers: publishing names each file."""
-    changes = publish.publish(tmp_path / "again", STUDENT_SITE)
+    changes = publish.publish(tmp_path / "again", STUDENT_SITE, revealed=ALL_DUE)
     assert changes.given_away == given_away(published)
+
+
+def test_answers_in_helper_code_are_refused_until_their_assignment_is_said_due(published, tmp_path):
+    handed_out = given_away(published)
+    assert handed_out, "this series hands out answers (Dinosaur Island's utils/rnn.py): the refusal is checked"
+    for name, files in handed_out.items():
+        others = tuple(other for other in ALL_DUE if other != name)
+        with pytest.raises(publish.PublishError) as refused:
+            publish.publish(tmp_path / name, STUDENT_SITE, revealed=others)
+        said = str(refused.value)
+        assert all(file in said for file in files) and f"--reveal-answers-of {name}" in said
+        assert not (tmp_path / name).exists(), "nothing is written when publishing is refused"
 
 
 def test_the_first_assignment_of_the_series_alone_leaks_nothing_at_all(tmp_path):

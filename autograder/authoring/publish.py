@@ -14,8 +14,10 @@ tests, gradebooks, grades and its git history never enter DIR. Everything publis
 the committed releases, which nbgrader stripped of solutions and hidden tests. Re-running updates
 DIR in place: files of the edition are rewritten when they changed, files the instructor added
 are left as they are (and listed). A series may hand out an earlier assignment's answers as helper
-code of a later one (see answers.py): such files are reported, so that the instructor publishes
-the series assignment by assignment, each after the one before is due.
+code of a later one (see answers.py: Dinosaur Island's utils/rnn.py is the step-by-step notebook's
+functions). Publishing refuses such a file, naming it, unless the instructor says the earlier
+assignment is due (revealed); so the series goes out assignment by assignment, each after the one
+before is due.
 """
 
 import re
@@ -58,7 +60,8 @@ class Changes:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     others: list = field(default_factory=list)  # files in DIR that are not part of the edition: left alone
-    # {assignment name: published files that hold its answers}: helper code of a later assignment
+    # {assignment name: published files that hold its answers}: helper code of a later assignment,
+    # published because the instructor said that assignment is due
     given_away: dict = field(default_factory=dict)
 
 
@@ -158,13 +161,16 @@ def _notebook_table(site, chosen, notebooks):
     return "\n".join(rows)
 
 
-def publish(directory, site, chosen=None):
+def publish(directory, site, chosen=None, revealed=()):
     """Write the student edition into directory (created if missing); returns its Changes.
 
     directory -- a folder outside the instructor's repository: a clone of the student repository,
                  or any folder to zip
     site      -- colab.Site of the student repository
     chosen    -- the Assignments to publish (default: all), as for contents
+    revealed  -- names of assignments that are due: their answers may be published as helper code of
+                 a later assignment. Any other assignment's answers stop publishing before a file is
+                 written (PublishError naming the files).
     """
     directory = Path(directory).resolve()
     if directory == COURSE_ROOT or COURSE_ROOT in directory.parents or directory in COURSE_ROOT.parents:
@@ -176,6 +182,12 @@ def publish(directory, site, chosen=None):
     changes = Changes()
     for assignment in assignments().values():
         holding = answers.files_holding_answers(files, assignment)
+        if holding and assignment.name not in revealed:
+            raise PublishError(
+                f"{', '.join(holding)} would give away the answers of {assignment.name} (helper code of a "
+                f"later assignment holds its functions). Publish {assignment.name} alone until it is due; "
+                f"once it is, add --reveal-answers-of {assignment.name}. Nothing was written."
+            )
         if holding:
             changes.given_away[assignment.name] = holding
     for name, data in sorted(files.items()):
