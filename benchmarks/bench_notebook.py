@@ -16,22 +16,12 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.notebook_runner import execute  # noqa: E402
+from tests.notebook_runner import cell_seconds, execute  # noqa: E402
 from tests.submissions import DINO, solutions, submission  # noqa: E402
-
-
-def _seconds(cell):
-    """The time a cell ran, from the timestamps Jupyter stores in its metadata."""
-    timing = cell.metadata["execution"]
-    start, end = timing["iopub.execute_input"], timing["shell.execute_reply"]
-    return (
-        datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
-    ).total_seconds()
 
 
 def run_once(language):
@@ -44,7 +34,7 @@ def run_once(language):
         done = execute(nb, folder)
         total = time.perf_counter() - start
     train = next(c for c in done.cells if c.get("id") == "train")
-    return total, _seconds(train)
+    return total, cell_seconds(train)
 
 
 def main(argv=None):

@@ -15,23 +15,15 @@ import re
 import statistics
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+from tests.notebook_runner import cell_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "shakespeare_lstm.ipynb"
-
-
-def cell_seconds(cell):
-    """Seconds from the kernel starting a cell to its reply, from nbclient's timing metadata."""
-    timing = cell.metadata["execution"]
-    start, end = (
-        datetime.fromisoformat(timing[k].replace("Z", "+00:00")) for k in ("iopub.execute_input", "shell.execute_reply")
-    )
-    return (end - start).total_seconds()
 
 
 def restart_and_run_all():

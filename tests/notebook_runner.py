@@ -1,6 +1,7 @@
 """Running notebooks in-process with nbclient, as a student's Jupyter would."""
 
 import os
+from datetime import datetime
 
 import nbformat
 from nbclient import NotebookClient
@@ -37,3 +38,12 @@ def text_of(cell):
         elif output.output_type == "error":
             parts.append(f"{output.ename}: {output.evalue}")
     return "".join(parts)
+
+
+def cell_seconds(cell):
+    """Seconds from the kernel starting a cell to its reply, from the timing metadata nbclient records."""
+    timing = cell.metadata["execution"]
+    start, end = (
+        datetime.fromisoformat(timing[k].replace("Z", "+00:00")) for k in ("iopub.execute_input", "shell.execute_reply")
+    )
+    return (end - start).total_seconds()
