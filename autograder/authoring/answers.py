@@ -6,7 +6,7 @@ HIDDEN TESTS`) that the notebook does not also give outside those blocks. Lines 
 normalised: tokens only, without comments or whitespace, so that reformatting a copied line does not
 hide it. A series may hand out the answers of an earlier assignment as helper code of a later one
 (Dinosaur Island's utils/rnn.py holds the step-by-step functions): `python -m autograder publish`
-names such files so that the later assignment is published only after the earlier one is due.
+refuses such files, naming them, until the instructor says the earlier assignment is due.
 """
 
 import io

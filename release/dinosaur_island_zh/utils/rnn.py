@@ -39,9 +39,9 @@ choice buys, on the dinosaur training:
 - np.concatenate(..., axis=1) rather than np.hstack, and array methods (dy.sum) rather than
   np.sum: the same result with fewer Python-level wrapper calls, about a tenth of the time left;
 - the input checks at the bottom cost about a tenth; they are kept for the messages they give.
-Measured (`python benchmarks/bench_rnn.py`, medians of 3 on 2 cores shared with other jobs, load
-about 6): model(22001) 4.40 s CPU against 7.17 s for the plain reading, 1.63x (1.46x in an
-earlier run under the same load); `--iterations 8001`: 1.75x. Both give the course's seeded log.
+Measured (`python benchmarks/bench_rnn.py`, medians of 3 on an idle 2-core machine): model(22001)
+3.93 s against 6.66 s for the plain reading, 1.70x (1.46x to 1.63x with other jobs on the cores).
+Both give the course's seeded log.
 softmax lives in utils/activations.py (it is imported here, so `from utils.rnn import softmax` works).
 What this module leaves out on purpose: mini-batches and any other optimiser than plain SGD
 (the LSTM notebook has both).
