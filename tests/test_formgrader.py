@@ -4,12 +4,7 @@ with the grader's verdicts and points; a comment and a manual grade can be given
 stock `nbgrader autograde` afterwards leaves those pages working."""
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import nbformat
 import pytest
@@ -18,9 +13,9 @@ from nbgrader.api import Gradebook
 from autograder.authoring.release import run_nbgrader
 from autograder.grading import grader
 from tests.corpus import stripped
+from tests.jupyter_lab import CHROMIUM, running_lab
 from tests.submissions import DINO, solutions, submission
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
@@ -31,12 +26,6 @@ STUDENTS = {  # student: (their notebook, or bytes, and the score expected)
     "colab": (stripped(submission(solved=("clip", "sample"))), 5),
     "broken": (b'{"cells": [', 0),
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,47 +48,9 @@ def course(course_copy):
 @pytest.fixture(scope="module")
 def server(course):
     """formgrader on 127.0.0.1 (JupyterLab with nbgrader's server extension), stopped by its pid."""
-    port = free_port()
-    log = open(course.parent / "server.log", "w")  # noqa: SIM115 (open while the server runs; closed after it)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--allow-root",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={course}",
-        ],
-        cwd=course,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=5)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    said = (course.parent / "server.log").read_text()[-2000:]
-                    raise RuntimeError(f"formgrader did not start: {said}") from None
-                time.sleep(1)
+    jupyter = [sys.executable, "-m", "jupyter"]
+    with running_lab(jupyter, course, course.parent / "server.log", TOKEN, [f"--ServerApp.root_dir={course}"]) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

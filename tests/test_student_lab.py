@@ -5,19 +5,17 @@ Checked in a real browser: Debian's Chromium, driven by Playwright."""
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from autograder.authoring.publish import edition_folder
+from tests.jupyter_lab import CHROMIUM, running_lab
 from tests.submissions import DINO
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
@@ -55,57 +53,13 @@ def test_the_student_requirements_install_into_a_fresh_environment(student_folde
     assert imported.stdout == "ok\n", imported.stderr
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(student_folder):
     """`.venv/bin/jupyter lab` run in the student's folder on 127.0.0.1, stopped by its pid.
     JUPYTER_CONFIG_DIR is an empty folder, so that no setting of this machine's user takes part."""
-    port = _free_port()
-    log_path = student_folder.parent / "lab.log"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(student_folder.parent / "user-config"))
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                ".venv/bin/jupyter",
-                "lab",
-                "--allow-root",
-                "--no-browser",
-                "--ip=127.0.0.1",
-                f"--port={port}",
-                f"--IdentityProvider.token={TOKEN}",
-            ],
-            cwd=student_folder,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=5)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start: {log_path.read_text()[-2000:]}") from None
-                time.sleep(1)
+    with running_lab([".venv/bin/jupyter"], student_folder, student_folder.parent / "lab.log", TOKEN, env=env) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _status(url):
