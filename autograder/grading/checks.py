@@ -70,6 +70,17 @@ def verdict_lines(results, catalog, language):
     return [text for v in verdicts(results, catalog, language) for text in (v.line, *(f"    {d}" for d in v.details))]
 
 
+def hidden_summary(outcome, max_points, catalog, language):
+    """The line that sums up an exercise's hidden cases (how many passed, the points), or None
+    when it has none. outcome -- the exercise's graded outcome (its cases and points)."""
+    hidden = [c for c in outcome.cases if not c.public]
+    if not hidden:
+        return None
+    passed = sum(c.passed for c in hidden)
+    summary = say("hidden_summary", passed=passed, hidden=len(hidden), points=outcome.points, max_points=max_points)
+    return catalog.render(summary, language)
+
+
 def is_array(value):
     """Whether value is a numpy array of numbers (what plain data allows)."""
     return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .checks import verdict_lines
+from .checks import hidden_summary, verdict_lines
 from .messages import say
 from .nbgrader_metadata import grade_id_of, release_notebook, restore
 from .notebooks import NotANotebook, read_cells
@@ -55,20 +55,9 @@ def write_autograded(course_root, result):
         if e.problem:
             lines.append(catalog.render(say("not_graded", text=e.problem), language))
         lines += verdict_lines(e.cases, catalog, language)
-        hidden = [c for c in e.cases if not c.public]
-        if hidden:
-            lines.append(
-                catalog.render(
-                    say(
-                        "hidden_summary",
-                        passed=sum(c.passed for c in hidden),
-                        hidden=len(hidden),
-                        points=e.points,
-                        max_points=exercise.points,
-                    ),
-                    language,
-                )
-            )
+        summary = hidden_summary(e, exercise.points, catalog, language)
+        if summary:
+            lines.append(summary)
         cell.outputs = [
             nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
             nbformat.v4.new_output("execute_result", data={"text/plain": f"{e.points:g}"}, execution_count=None),

@@ -18,7 +18,7 @@ import secrets
 import warnings
 from pathlib import Path
 
-from .checks import verdict_lines, verdicts
+from .checks import hidden_summary, verdict_lines, verdicts
 from .messages import say
 
 
@@ -109,18 +109,7 @@ def gradescope(result, hidden_visibility="after_published", execution_time=None,
         hidden = [c for c in e.cases if not c.public]
         lines = _exercise_lines(e, [c for c in e.cases if c.public], catalog, language)
         if hidden:
-            lines.append(
-                catalog.render(
-                    say(
-                        "hidden_summary",
-                        passed=sum(c.passed for c in hidden),
-                        hidden=len(hidden),
-                        points=e.points,
-                        max_points=exercise.points,
-                    ),
-                    language,
-                )
-            )
+            lines.append(hidden_summary(e, exercise.points, catalog, language))
             if hidden_visibility != "visible":
                 lines.append(catalog.render(say("hidden_details_later"), language))
         tests.append(
