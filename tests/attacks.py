@@ -189,6 +189,7 @@ note("poke", poke)
 
 RACE = f"""
 import threading
+import time
 def race():
     os.symlink("/etc/hostname", "swap")
     stop = []
@@ -201,7 +202,11 @@ def race():
                 pass
     thread = threading.Thread(target=swapper); thread.start()
     got = "nothing"
+    # a second of racing (at most 2000 reads): longer would make a slow machine's run time out instead
+    deadline = time.monotonic() + 1
     for _ in range(2000):
+        if time.monotonic() > deadline:
+            break
         try:
             if "GRADED FUNCTION" in open("swap").read():
                 got = "the source"; break
