@@ -79,13 +79,12 @@ METADATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    """(the zip, the AUTOGRADER_ROOT where it was extracted and set up as Gradescope does)."""
-    where = tmp_path_factory.mktemp("bundle")
+def install_bundle(name, where, *options):
+    """Build the bundle of the assignment called name with the command line (options added), then
+    extract it and run its setup.sh as Gradescope does; returns (the zip, the AUTOGRADER_ROOT)."""
     zip_path = where / "autograder.zip"
     made = subprocess.run(
-        [sys.executable, "-m", "autograder", "gradescope", DINO.name, str(zip_path), "--timeout", "20"],
+        [sys.executable, "-m", "autograder", "gradescope", name, str(zip_path), *options],
         cwd=COURSE_ROOT,
         capture_output=True,
         text=True,
@@ -106,6 +105,12 @@ def bundle(tmp_path_factory):
     )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     return zip_path, root
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """(the zip, the AUTOGRADER_ROOT where it was extracted and set up as Gradescope does)."""
+    return install_bundle(DINO.name, tmp_path_factory.mktemp("bundle"), "--timeout", "20")
 
 
 def run(root, files, metadata=None):

@@ -5,10 +5,7 @@ solution notebook passes, its public tests and gradient check catch mistakes, an
 import ast
 import copy
 import inspect
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 
 import nbformat
@@ -24,7 +21,7 @@ from autograder.grading.notebooks import marker_number
 from autograder.grading.reference import solution_namespace, solution_sources
 from tests.notebook_runner import execute, text_of
 from tests.test_colab import _Mirror, colab_kernel_env, mirror, published_notebook  # noqa: F401 (the simulated Colab's fixtures)
-from tests.test_gradescope import notebook_bytes, run
+from tests.test_gradescope import install_bundle, notebook_bytes, run
 from utils import rnn, rnn_tests
 
 STEP = assignment("rnn_step_by_step")
@@ -257,30 +254,11 @@ def test_on_colab_the_notebook_alone_downloads_its_files_and_passes_its_tests(tm
 
 @pytest.mark.slow
 def test_the_gradescope_bundle_grades_the_notebook(tmp_path):
-    zip_path, root = tmp_path / "autograder.zip", tmp_path / "autograder"
-    made = subprocess.run(
-        [sys.executable, "-m", "autograder", "gradescope", NAME, str(zip_path)],
-        cwd=COURSE_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert made.returncode == 0, made.stderr
+    zip_path, root = install_bundle(NAME, tmp_path)
     with zipfile.ZipFile(zip_path) as archive:
         own_init = STEP.support_source("utils/__init__.py").read_bytes()
         assert archive.read(f"release/{NAME}/utils/__init__.py") == own_init
         assert not any(name.endswith("utils/rnn.py") for name in archive.namelist()), "the answers stay out"
-        archive.extractall(root / "source")
-        for info in archive.infolist():
-            os.chmod(root / "source" / info.filename, info.external_attr >> 16)
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    setup = subprocess.run(
-        ["bash", str(root / "source" / "setup.sh")],
-        cwd=root / "source",
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, AUTOGRADER_ROOT=str(root)),
-    )
-    assert setup.returncode == 0, setup.stdout + setup.stderr
     for student, points in EXPECTED.items():
         done, results = run(root, {f"{NAME}.ipynb": notebook_bytes(STUDENTS[student])})
         assert results is not None, done.stdout + done.stderr
