@@ -11,7 +11,7 @@ from autograder.authoring import release, translation
 from autograder.authoring.release import run_nbgrader
 from autograder.course import assignments
 from autograder.grading.notebooks import edition_of, marker_number, read_cells, setup_sources
-from tests.submissions import DINO, FULL, solutions, submission
+from tests.submissions import DINO, FULL, hand_in, solutions, submission
 
 ZH = DINO.edition("zh-CN")
 TRANSLATION_FILE = ZH.translation
@@ -134,10 +134,7 @@ def graded_course(course_copy):
         "untouched_zh": submission(language="zh-CN"),
         "solved_en": submission(solved=solutions()),
     }
-    for student, nb in students.items():
-        folder = root / "submitted" / student / DINO.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{DINO.name}.ipynb")
+    hand_in(root, DINO.name, students)
     return root, run_nbgrader(["autograde", DINO.name, "--force"], root)
 
 

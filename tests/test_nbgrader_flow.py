@@ -5,14 +5,13 @@ import csv
 import shutil
 import warnings  # noqa: F401 (the noisy submission's source uses it)
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.authoring.release import run_nbgrader
 from autograder.grading import grader
 from tests.corpus import stripped
-from tests.submissions import DINO, FULL, edited, solutions, submission
+from tests.submissions import DINO, FULL, edited, hand_in, solutions, submission
 
 ASSIGNMENT, EXERCISES = DINO.name, DINO.exercises
 NOISY_CLIP = edited(
@@ -42,10 +41,7 @@ EXPECTED = {  # points per exercise
 @pytest.fixture(scope="module")
 def course(course_copy):
     root = course_copy
-    for student, nb in STUDENTS.items():
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    hand_in(root, ASSIGNMENT, STUDENTS)
     autograde = run_nbgrader(["autograde", ASSIGNMENT, "--force"], root)
     feedback = run_nbgrader(["generate_feedback", ASSIGNMENT, "--force"], root)
     export = run_nbgrader(["export", f"--to={root / 'grades.csv'}"], root)

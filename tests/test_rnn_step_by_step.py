@@ -3,7 +3,6 @@ solution notebook passes, its public tests and gradient check catch mistakes, an
 (stock nbgrader with the hidden tests, and the project's grader) give the same points."""
 
 import ast
-import copy
 import inspect
 import shutil
 import zipfile
@@ -17,9 +16,9 @@ from autograder.authoring.publish import edition_folder
 from autograder.authoring.release import run_nbgrader
 from autograder.course import COURSE_ROOT, assignment
 from autograder.grading import grader
-from autograder.grading.notebooks import marker_number
 from autograder.grading.reference import solution_namespace, solution_sources
 from tests.notebook_runner import execute, text_of
+from tests.submissions import hand_in, submission
 from tests.test_colab import _Mirror, colab_kernel_env, mirror, published_notebook  # noqa: F401 (the simulated Colab's fixtures)
 from tests.test_gradescope import install_bundle, notebook_bytes, run
 from utils import rnn, rnn_tests
@@ -131,21 +130,10 @@ def test_the_hidden_cases_differ_from_the_public_example_in_seed_and_shape():
 # the notebook, run, and graded by both graders
 
 
-def _release_notebook():
-    return nbformat.read(STEP.release_dir / f"{NAME}.ipynb", as_version=4)
-
-
 def _submission(solved=(), replace=None):
     """The released notebook with the graded cells of `solved` set to the solution and those of
     replace ({exercise: source}) to the given source."""
-    nb = copy.deepcopy(_release_notebook())
-    sources = {name: solution_sources(STEP)[name] for name in solved}
-    sources.update(replace or {})
-    numbers = {STEP.exercises[name].number: source for name, source in sources.items()}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and marker_number(cell.source) in numbers:
-            cell.source = numbers[marker_number(cell.source)]
-    return nb
+    return submission(solved, replace, of=STEP)
 
 
 def test_the_solution_notebook_runs_and_every_test_passes(tmp_path):
@@ -198,10 +186,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def nbgrader_course(course_copy):
     root = course_copy
-    for student, nb in STUDENTS.items():
-        folder = root / "submitted" / student / NAME
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{NAME}.ipynb")
+    hand_in(root, NAME, STUDENTS)
     done = run_nbgrader(["autograde", NAME, "--force"], root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
