@@ -40,3 +40,11 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("student-edition") / "edition"
     publish.publish(folder, STUDENT_SITE, revealed=ALL_DUE)
     return folder
+
+
+@pytest.fixture
+def edition_copy(published, tmp_path):
+    """A copy of the published student edition that a test may change."""
+    copy = tmp_path / "edition"
+    shutil.copytree(published, copy)
+    return copy

@@ -5,7 +5,6 @@ updated in place without touching what the instructor added, and holds a README,
 import ast
 import json
 import re
-import shutil
 import subprocess
 import sys
 
@@ -16,13 +15,6 @@ from autograder.__main__ import main
 from autograder.authoring import colab, publish
 from autograder.course import COLAB_NOTEBOOKS, COURSE_ROOT, assignments
 from tests.conftest import ALL_DUE, STUDENT_SITE
-
-
-@pytest.fixture
-def edition_copy(published, tmp_path):
-    copy = tmp_path / "edition"
-    shutil.copytree(published, copy)
-    return copy
 
 
 def test_publishing_again_updates_in_place_and_keeps_what_the_instructor_added(edition_copy):

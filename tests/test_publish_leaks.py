@@ -5,7 +5,6 @@ the publishing code). Each check is also shown to catch a planted leak, so none 
 
 import json
 import re
-import shutil
 from functools import cache
 
 import numpy as np
@@ -218,13 +217,6 @@ def test_the_first_assignment_of_the_series_alone_leaks_nothing_at_all(tmp_path)
     assert leaks(tmp_path / "first", first) == []
     whole_series = len(assignments()) == 1
     assert (tmp_path / "first" / "notebooks").exists() == whole_series, "the optional notebooks come with all"
-
-
-@pytest.fixture
-def edition_copy(published, tmp_path):
-    copy = tmp_path / "edition"
-    shutil.copytree(published, copy)
-    return copy
 
 
 def test_a_solution_line_is_found_even_reformatted(edition_copy):
